@@ -1,0 +1,89 @@
+/**
+ * `npm run build`: builds the Chrome extension into dist/ (Vite + crxjs, with the
+ * digest parsed from seeds/), derives the Firefox build in dist-firefox/, and
+ * zips both into artifacts/ for the stores.
+ *
+ * Options (used by tests and benchmarks): --seeds DIR (another digest folder),
+ * --out DIR (Chrome output; Firefox goes to DIR-firefox), --no-zip.
+ */
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { zipSync } from 'fflate';
+import { build } from 'vite';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** A stable add-on id: Firefox keys storage (and so the reading list) by it. */
+export const GECKO_ID = 'paperpeek@paperpeek.dev';
+
+interface ChromeManifest {
+  version: string;
+  background: { service_worker: string; type?: string };
+  [key: string]: unknown;
+}
+
+/** Firefox runs MV3 backgrounds as event pages (`background.scripts`), not service workers. */
+export function firefoxManifest(chrome: ChromeManifest): Record<string, unknown> {
+  const { background, minimum_chrome_version: _minChrome, externally_connectable: _external, ...rest } = chrome;
+  return {
+    ...rest,
+    background: { scripts: [background.service_worker], type: background.type ?? 'module' },
+    browser_specific_settings: {
+      gecko: {
+        id: GECKO_ID,
+        strict_min_version: '142.0',
+        // PaperPeek sends nothing anywhere; Firefox asks add-ons to declare it.
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  };
+}
+
+function zipDirectory(dir: string, target: string): void {
+  const files: Record<string, Uint8Array> = {};
+  const walk = (current: string) => {
+    for (const name of readdirSync(current).sort()) {
+      const path = join(current, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path).split('\\').join('/')] = readFileSync(path);
+    }
+  };
+  walk(dir);
+  // Fixed timestamps keep the zip byte-identical for identical inputs.
+  writeFileSync(target, zipSync(files, { level: 9, mtime: new Date('2024-01-01T00:00:00Z') }));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { seeds: { type: 'string' }, out: { type: 'string' }, 'no-zip': { type: 'boolean' } },
+  });
+  const outDir = resolve(ROOT, values.out ?? 'dist');
+  const firefoxDir = `${outDir}-firefox`;
+  if (values.seeds) process.env.PAPERPEEK_SEEDS_DIR = resolve(values.seeds);
+  process.env.PAPERPEEK_OUT_DIR = outDir;
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING = 'true';
+
+  try {
+    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  } catch (error) {
+    // The digest plugin's message already says file:line: what is wrong.
+    console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+
+  rmSync(firefoxDir, { recursive: true, force: true });
+  cpSync(outDir, firefoxDir, { recursive: true });
+  const chrome = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as ChromeManifest;
+  writeFileSync(join(firefoxDir, 'manifest.json'), `${JSON.stringify(firefoxManifest(chrome), null, 2)}\n`);
+
+  if (!values['no-zip']) {
+    const artifacts = join(ROOT, 'artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    zipDirectory(outDir, join(artifacts, `paperpeek-chrome-${chrome.version}.zip`));
+    zipDirectory(firefoxDir, join(artifacts, `paperpeek-firefox-${chrome.version}.zip`));
+  }
+  console.log(`Chrome:  ${relative(ROOT, outDir)}/ (chrome://extensions > Load unpacked)`);
+  console.log(`Firefox: ${relative(ROOT, firefoxDir)}/ (about:debugging > Load Temporary Add-on > manifest.json)`);
+}
+
+await main();

@@ -1,0 +1,101 @@
+/**
+ * Loads the digest bundled with the extension into IndexedDB when its version (a
+ * content hash) differs from what the database holds. Runs on every worker start,
+ * so it must be cheap when nothing changed and idempotent when a previous load
+ * was cut short (Chrome stops idle workers; an update can land mid-load).
+ *
+ * The reading list is never touched: saved papers keep their own copy of the text.
+ */
+import type { IndexedPaper } from '../shared/types';
+import type { BundledDigestMeta, PaperPeekDatabase, PaperRow } from './db';
+
+export const BUNDLED_ORIGIN = 'bundled';
+export const BUNDLED_META_KEY = 'bundledDigest';
+/** Rows per transaction: small enough that a lookup queued behind a chunk waits only a few ms. */
+export const LOAD_CHUNK_SIZE = 2000;
+
+/** Facts about the bundled digest, known at build time. */
+export interface BundledDigestInfo {
+  version: string;
+  digestDate: string;
+  count: number;
+}
+
+export interface DigestLoader {
+  /** Resolves once the database holds the bundled digest; retries after a failure. */
+  whenReady(): Promise<void>;
+  /** Fraction loaded while a load is running, otherwise null. */
+  progress(): number | null;
+  /** Forget the verified state, e.g. after the database was closed under us. */
+  reset(): void;
+}
+
+export function createDigestLoader(
+  db: PaperPeekDatabase,
+  info: BundledDigestInfo,
+  readPapers: () => Promise<IndexedPaper[]>,
+): DigestLoader {
+  let loading: Promise<void> | null = null;
+  let fraction: number | null = null;
+
+  async function load(): Promise<void> {
+    const meta = (await db.meta.get(BUNDLED_META_KEY))?.value as BundledDigestMeta | undefined;
+    if (meta?.version === info.version) return;
+    fraction = 0;
+    const papers = await readPapers();
+    for (let start = 0; start < papers.length; start += LOAD_CHUNK_SIZE) {
+      const rows: PaperRow[] = papers
+        .slice(start, start + LOAD_CHUNK_SIZE)
+        .map((paper) => ({ ...paper, origin: BUNDLED_ORIGIN, loadVersion: info.version }));
+      await db.papers.bulkPut(rows);
+      fraction = Math.min(1, (start + rows.length) / papers.length);
+    }
+    // Only now is the new digest complete: drop the previous digest's leftovers and
+    // record the version in one transaction, so an interrupted load is simply redone.
+    await db.transaction('rw', db.papers, db.meta, async () => {
+      await db.papers
+        .where('loadVersion')
+        .notEqual(info.version)
+        .and((row) => row.origin === BUNDLED_ORIGIN)
+        .delete();
+      const record: BundledDigestMeta = {
+        version: info.version,
+        digestDate: info.digestDate,
+        count: papers.length,
+        loadedAt: Date.now(),
+      };
+      await db.meta.put({ name: BUNDLED_META_KEY, value: record });
+    });
+  }
+
+  return {
+    whenReady() {
+      loading ??= load().then(
+        () => {
+          fraction = null;
+        },
+        (error: unknown) => {
+          loading = null;
+          fraction = null;
+          throw error;
+        },
+      );
+      return loading;
+    },
+    progress: () => fraction,
+    reset() {
+      loading = null;
+    },
+  };
+}
+
+/** Checks the packaged digest file's shape before any of it is written. */
+export function parseBundledPapers(json: unknown, expectedVersion: string): IndexedPaper[] {
+  if (typeof json !== 'object' || json === null) throw new Error('bundled digest is not a JSON object');
+  const { version, papers } = json as { version?: unknown; papers?: unknown };
+  if (version !== expectedVersion) {
+    throw new Error(`bundled digest version ${String(version)} does not match the build (${expectedVersion})`);
+  }
+  if (!Array.isArray(papers)) throw new Error('bundled digest has no papers array');
+  return papers as IndexedPaper[];
+}

@@ -1,0 +1,63 @@
+/**
+ * The one wrapper over webextension-polyfill. Everything that talks to the browser
+ * goes through here, so unit tests can replace this seam and the rest of the code
+ * never sees the polyfill (which throws when imported outside an extension).
+ */
+import browser from 'webextension-polyfill';
+import { fail, type Result } from '../shared/result';
+import type { Method, Payload, Reply } from '../shared/protocol';
+
+/** What the router needs to know about who sent a message. */
+export interface SenderInfo {
+  id?: string;
+  url?: string;
+  /** Present when the message comes from a tab (a content script or an extension page in a tab). */
+  tab?: unknown;
+}
+
+export type RequestListener = (message: unknown, sender: SenderInfo) => Promise<unknown>;
+
+/** Thrown-away contexts: the extension was reloaded or updated under this script. */
+export function isContextInvalidated(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /context invalidated|extension context|receiving end does not exist/i.test(message);
+}
+
+/** Sends a typed request to the background and returns its typed reply. Never rejects. */
+export async function call<M extends Method>(method: M, payload: Payload<M>): Promise<Result<Reply<M>>> {
+  try {
+    const reply: unknown = await browser.runtime.sendMessage({ method, payload });
+    if (typeof reply === 'object' && reply !== null && 'ok' in reply) return reply as Result<Reply<M>>;
+    return fail('internal', `no reply to ${method}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(isContextInvalidated(error) ? 'forbidden' : 'internal', message);
+  }
+}
+
+/**
+ * Registers the background's request listener. Must be called synchronously at the
+ * worker's top level: a stopped worker is woken by the message it must answer.
+ */
+export function listenForRequests(listener: RequestListener): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) =>
+    listener(message, { id: sender.id, url: sender.url, tab: sender.tab }),
+  );
+}
+
+export function onInstalledOrUpdated(listener: () => void): void {
+  browser.runtime.onInstalled.addListener(() => listener());
+}
+
+export const extensionIdentity = (): { runtimeId: string; extensionOrigin: string } => ({
+  runtimeId: browser.runtime.id,
+  extensionOrigin: browser.runtime.getURL(''),
+});
+
+/** Fetches a file packaged with the extension (never the network). */
+export async function readPackagedJson(path: string): Promise<unknown> {
+  const url = browser.runtime.getURL(path);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot read packaged file ${path}: HTTP ${response.status}`);
+  return response.json() as Promise<unknown>;
+}

@@ -1,0 +1,38 @@
+/**
+ * Title normalisation: the single definition of "the same title" used by the
+ * digest build (ids, match keys), the background index and the content script.
+ * It must stay cheap and dependency-free because the content script runs it on
+ * every candidate string of every page.
+ */
+import { hashToBase36 } from './hash';
+
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+/** Apostrophes join a word (`NEVIS'22`, `don't`) rather than split it. */
+const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4]/g;
+/** TeX that shows up in titles as written on pages: `E$^2$-LLM`, `Fr\'echet`, `\&`. */
+const TEX_ACCENT = /\\['`^"~=.]\s*\{?\s*([A-Za-z])\s*\}?/g;
+const TEX_NOISE = /\\[A-Za-z]+\s*|[${}\\]/g;
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * The match key of a title: NFKC, LaTeX residue reduced to its letters, diacritics
+ * stripped, case folded, apostrophes removed, every other run of punctuation or
+ * whitespace turned into one space. Digits are kept (`E^2-LLM` -> `e 2 llm`).
+ */
+export function normalizeTitle(title: string): string {
+  let text = title.normalize('NFKC');
+  if (text.includes('\\') || text.includes('$') || text.includes('{')) {
+    text = text.replace(TEX_ACCENT, '$1').replace(TEX_NOISE, ' ');
+  }
+  text = text.normalize('NFD').replace(COMBINING_MARKS, '');
+  text = text.toLowerCase().replace(/ß/g, 'ss').replace(APOSTROPHES, '');
+  return text.replace(NOT_WORD, ' ').trim();
+}
+
+/**
+ * A paper's id: short, URL-safe and stable, derived from the normalised title so
+ * the same paper in a later digest (even re-cased or re-punctuated) keeps its id.
+ */
+export function paperIdForTitle(title: string): string {
+  return hashToBase36(normalizeTitle(title));
+}

@@ -1,0 +1,86 @@
+/**
+ * The message protocol between content scripts / extension pages and the
+ * background worker. Every request is declared once here with its payload type,
+ * its reply type, a runtime validator and the sender kinds allowed to send it.
+ * Content scripts run inside hostile pages: their payloads are untrusted input.
+ */
+import type { Paper, SavedPaper } from './types';
+import { isArrayOf, isExactObject, isPaperId, isStringWithin } from './guards';
+
+export type SenderKind = 'content-script' | 'extension-page';
+
+/** Bounds on lookups so a hostile page cannot make the worker do unbounded work. */
+export const MAX_LOOKUP_KEYS = 2000;
+export const MAX_KEY_LENGTH = 600;
+
+export interface DigestStats {
+  papers: number;
+  /** The bundled digest's date line as written (`Mar 13`), empty when none. */
+  digestDate: string;
+  /** Content hash of the bundled digest that the database holds. */
+  digestVersion: string;
+  saved: number;
+  /** Fraction of the bundled digest loaded while a load runs, otherwise null. */
+  loadingProgress: number | null;
+}
+
+/** What a lookup returns per matched key: enough to mark and label the title. */
+export interface PaperMatch {
+  key: string;
+  id: string;
+  title: string;
+}
+
+export interface Requests {
+  /** Match keys (normalizeTitle output) to papers. */
+  lookup: { payload: { keys: string[] }; reply: { matches: PaperMatch[] } };
+  getPaper: { payload: { id: string }; reply: { paper: Paper | null } };
+  stats: { payload: Record<string, never>; reply: DigestStats };
+  savePaper: { payload: { id: string }; reply: { saved: SavedPaper } };
+  unsavePaper: { payload: { id: string }; reply: { removed: boolean } };
+  /** Which of these ids are on the reading list (for marks and cards). */
+  savedState: { payload: { ids: string[] }; reply: { saved: string[] } };
+  listSaved: { payload: Record<string, never>; reply: { papers: SavedPaper[] } };
+}
+
+export type Method = keyof Requests;
+export type Payload<M extends Method> = Requests[M]['payload'];
+export type Reply<M extends Method> = Requests[M]['reply'];
+
+/** The wire format of one request. */
+export interface Envelope<M extends Method = Method> {
+  method: M;
+  payload: Payload<M>;
+}
+
+interface MethodPolicy<M extends Method> {
+  allowedSenders: readonly SenderKind[];
+  isPayload: (value: unknown) => value is Payload<M>;
+}
+
+const isEmpty = (value: unknown): value is Record<string, never> => isExactObject(value, {});
+const isIdPayload = (value: unknown): value is { id: string } => isExactObject(value, { id: isPaperId });
+const ANY_SENDER = ['content-script', 'extension-page'] as const;
+
+export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
+  lookup: {
+    allowedSenders: ANY_SENDER,
+    isPayload: (value): value is { keys: string[] } =>
+      isExactObject(value, { keys: isArrayOf(isStringWithin(MAX_KEY_LENGTH), MAX_LOOKUP_KEYS) }),
+  },
+  getPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
+  stats: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
+  savePaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
+  unsavePaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
+  savedState: {
+    allowedSenders: ANY_SENDER,
+    isPayload: (value): value is { ids: string[] } =>
+      isExactObject(value, { ids: isArrayOf(isPaperId, MAX_LOOKUP_KEYS) }),
+  },
+  // The whole reading list is private to extension pages: a content script never needs it.
+  listSaved: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+};
+
+export function isMethod(value: unknown): value is Method {
+  return typeof value === 'string' && Object.hasOwn(METHOD_POLICIES, value);
+}
