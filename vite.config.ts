@@ -17,5 +17,4 @@ export default defineConfig({
     sourcemap: false,
     target: 'es2022',
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
 });

@@ -34,6 +34,7 @@ export function createDigestLoader(
   db: PaperPeekDatabase,
   info: BundledDigestInfo,
   readPapers: () => Promise<IndexedPaper[]>,
+  chunkSize: number = LOAD_CHUNK_SIZE,
 ): DigestLoader {
   let loading: Promise<void> | null = null;
   let fraction: number | null = null;
@@ -43,9 +44,9 @@ export function createDigestLoader(
     if (meta?.version === info.version) return;
     fraction = 0;
     const papers = await readPapers();
-    for (let start = 0; start < papers.length; start += LOAD_CHUNK_SIZE) {
+    for (let start = 0; start < papers.length; start += chunkSize) {
       const rows: PaperRow[] = papers
-        .slice(start, start + LOAD_CHUNK_SIZE)
+        .slice(start, start + chunkSize)
         .map((paper) => ({ ...paper, origin: BUNDLED_ORIGIN, loadVersion: info.version }));
       await db.papers.bulkPut(rows);
       fraction = Math.min(1, (start + rows.length) / papers.length);

@@ -131,7 +131,6 @@ function readPapers(
   // Header: everything before the first date line must be known listing chrome.
   const firstDate = paragraphs.findIndex((p) => p.lines.length === 1 && DATE_LINE.test(p.lines[0] ?? ''));
   if (firstDate === -1) {
-    report(paragraphs[0]?.line ?? 1, 'no date line (such as "Mar 13") found; papers get no digest date');
     while (index < paragraphs.length && isHeader(paragraphs[index])) index++;
   } else {
     for (; index < firstDate; index++) {
@@ -187,6 +186,16 @@ function readPapers(
       abstractLines = next.lines;
       abstractLine = next.line;
       index += 2;
+      if (next.lines.length === 1 && isTitleShaped(nextFirst)) {
+        // Real abstracts are long and end with a period. This is either a very short
+        // abstract or a title whose abstract is missing (two titles at the end of the
+        // file, three in a row); say so rather than bundle a title as an abstract.
+        report(
+          next.line,
+          `the abstract of ${preview(title)} (line ${paragraph.line}) looks like a title: one short line without a closing period; is an abstract missing?`,
+          'warning',
+        );
+      }
     }
     const rawAbstract = abstractLines.join(' ');
     if (rawAbstract.length > MAX_ABSTRACT_LENGTH) {
@@ -211,8 +220,20 @@ function readPapers(
     const { abstract, links } = cleanAbstract(rawAbstract);
     result.papers.push({ id, title, abstract, links, digestDate, source: file });
   }
-  if (result.papers.length === 0 && !result.problems.some((p) => p.severity === 'error')) {
-    report(paragraphs.at(-1)?.line ?? 1, 'the file has no papers (only a header or date lines)');
+  if (result.papers.length === 0) {
+    // A file with broken papers already says why; a header-only file (with or
+    // without a date line) gets this one problem instead of "no date line".
+    if (!result.problems.some((p) => p.severity === 'error')) {
+      report(paragraphs.at(-1)?.line ?? 1, 'the file has no papers (only a header or date lines)');
+    }
+  } else if (firstDate === -1) {
+    // Only papers need a date; first in the list, as it concerns the top of the file.
+    result.problems.unshift({
+      file,
+      line: paragraphs[0]?.line ?? 1,
+      severity: 'error',
+      message: 'no date line (such as "Mar 13") found; papers get no digest date',
+    });
   }
 }
 
@@ -240,8 +261,9 @@ export function cleanAbstract(raw: string): { abstract: string; links: string[] 
     if (segment.kind === 'url') {
       const url = absoluteUrl(segment.url);
       if (!links.includes(url)) links.push(url);
-      // `README.md{here.}` is `\href` residue: the braced text is a separate word.
-      const gap = segment.trailing.startsWith('{') ? ' ' : '';
+      // `README.md{here.}` and `\href{url}{code}` are `\href` residue: the braced
+      // text is a separate word.
+      const gap = /^\}?\{/.test(segment.trailing) ? ' ' : '';
       abstract += segment.url + gap + latexToText(segment.trailing);
     } else {
       abstract += latexToText(segment.text);

@@ -54,6 +54,20 @@ const DOTLESS = /\\([ij])(?![A-Za-z])/g;
 /** A command with a braced argument: keep the argument, drop the command. Innermost first. */
 const COMMAND_WITH_ARG = /\\[A-Za-z]+\*?\s*\{([^{}]*)\}/g;
 const BARE_COMMAND = /\\([A-Za-z]+)(\.?)/g;
+/**
+ * `\LaTeX{}`, `\etc{}`, `\method{}`: empty braces only keep TeX from eating the
+ * next space, so the macro is a bare one and must expand as such (not vanish as
+ * an empty argument would). The lookahead keeps `\LaTeX{}is` two words.
+ */
+const EMPTY_ARG = /(\\[A-Za-z]+)\s*\{\s*\}(?=([A-Za-z]?))/g;
+/** `e.g.\ the`, `10\,000`, `\\`: explicit spaces and line breaks. */
+const EXPLICIT_SPACE = /\\(?:[ ,;!]|\\)/g;
+/**
+ * `~` is TeX's non-breaking space (`MS~MARCO`, `Ratio~(FDR)`). It counts as one
+ * only between two words: `~5%` means "about". A run may end with one because
+ * callers cut URLs out (`available~https://...`).
+ */
+const TIE = /(?<=[\p{L}\p{N}.,;:)\]])~(?=[\p{L}\p{N}(\[]|$)/gu;
 
 function applyAccent(accent: string, letter: string): string {
   const mark = ACCENTS[accent];
@@ -65,14 +79,18 @@ function applyAccent(accent: string, letter: string): string {
  * `%` are legal there).
  */
 export function latexToText(input: string): string {
-  if (!input.includes('\\') && !input.includes('$') && !input.includes('{')) {
+  if (!input.includes('\\') && !input.includes('$') && !input.includes('{') && !input.includes('~')) {
     return input;
   }
-  let text = input;
+  // First, so `\\` cannot pass for the backslash of a following command.
+  let text = input.replace(EXPLICIT_SPACE, ' ');
   text = text.replace(ACCENT_BRACED, (_, a: string, l: string) => applyAccent(a, l));
   text = text.replace(ACCENT_SYMBOL, (_, a: string, l: string) => applyAccent(a, l));
   text = text.replace(ACCENT_LETTER, (_, a: string, l: string) => applyAccent(a, l));
   text = text.replace(DOTLESS, (_, l: string) => (l === 'i' ? 'ı' : 'ȷ'));
+  // Ties after accents, so `\~n` has already become `ñ`.
+  text = text.replace(TIE, ' ');
+  text = text.replace(EMPTY_ARG, (_, command: string, next: string) => (next ? `${command} ` : command));
   // Unwrap braced commands repeatedly so nested ones (\textbf{\emph{x}}) unwrap too.
   for (let guard = 0; guard < 8 && COMMAND_WITH_ARG.test(text); guard++) {
     COMMAND_WITH_ARG.lastIndex = 0;

@@ -11,11 +11,21 @@ export type TextSegment = { kind: 'text'; text: string } | { kind: 'url'; url: s
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?'"*>]+$/;
 
-/** Trims what follows a URL in prose but is not part of it. Returns [url, trailing]. */
+/**
+ * TeX escapes that abstracts carry inside URLs (`https://github.com/a/my\_repo`):
+ * they stand for the character itself, so they are part of the URL.
+ */
+const TEX_ESCAPE_IN_URL = /\\([_%#&~])/g;
+
+/**
+ * Trims what follows a URL in prose but is not part of it. Returns [url, trailing]:
+ * `trailing` is the rest of `raw` as written; `url` has TeX escapes undone.
+ */
 export function trimUrl(raw: string): [string, string] {
   let url = raw;
-  // `{` and `}` are not legal unescaped in URLs; here they only come from TeX residue.
-  const brace = url.search(/[{}\\]/);
+  // `{`, `}` and a backslash are not legal unescaped in URLs; here they only come
+  // from TeX residue, except the escapes above.
+  const brace = url.search(/[{}]|\\(?![_%#&~])/);
   if (brace !== -1) url = url.slice(0, brace);
   for (;;) {
     const before = url;
@@ -26,7 +36,7 @@ export function trimUrl(raw: string): [string, string] {
     }
     if (url === before) break;
   }
-  return [url, raw.slice(url.length)];
+  return [url.replace(TEX_ESCAPE_IN_URL, '$1'), raw.slice(url.length)];
 }
 
 function count(text: string, ch: string): number {

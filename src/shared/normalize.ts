@@ -5,13 +5,11 @@
  * every candidate string of every page.
  */
 import { hashToBase36 } from './hash';
+import { latexToText } from './latex';
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 /** Apostrophes join a word (`NEVIS'22`, `don't`) rather than split it. */
 const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4]/g;
-/** TeX that shows up in titles as written on pages: `E$^2$-LLM`, `Fr\'echet`, `\&`. */
-const TEX_ACCENT = /\\['`^"~=.]\s*\{?\s*([A-Za-z])\s*\}?/g;
-const TEX_NOISE = /\\[A-Za-z]+\s*|[${}\\]/g;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 /**
@@ -22,7 +20,10 @@ const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 export function normalizeTitle(title: string): string {
   let text = title.normalize('NFKC');
   if (text.includes('\\') || text.includes('$') || text.includes('{')) {
-    text = text.replace(TEX_ACCENT, '$1').replace(TEX_NOISE, ' ');
+    // TeX as written on pages (`E$^2$-LLM`, `Fr\'echet`, `Fran\c{c}ois`,
+    // `Evo\textbf{Lved}`): the same reading as the abstracts get, so a command
+    // never splits a word and a letter accent keeps its letter.
+    text = latexToText(text);
   }
   text = text.normalize('NFD').replace(COMBINING_MARKS, '');
   text = text.toLowerCase().replace(/ß/g, 'ss').replace(APOSTROPHES, '');

@@ -1,0 +1,114 @@
+/**
+ * What `npm run build` ships: the Chrome and Firefox builds, their manifests'
+ * security properties, and a build that refuses a broken digest.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import { DIST, ROOT } from './harness';
+
+const FIREFOX_DIST = join(ROOT, 'dist-firefox');
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('Chrome build', () => {
+  const manifest = readJson(join(DIST, 'manifest.json'));
+
+  it('has a strict CSP, no permissions, no web-accessible resources and no external messaging', () => {
+    const csp = (manifest.content_security_policy as { extension_pages: string }).extension_pages;
+    expect(csp).toBe("script-src 'self'; object-src 'self'");
+    expect(JSON.stringify(manifest)).not.toMatch(/localhost|127\\.0\\.0\\.1|unsafe-/);
+    expect(manifest.permissions).toEqual([]);
+    expect(manifest.host_permissions).toBeUndefined();
+    expect(manifest.web_accessible_resources ?? []).toEqual([]);
+    expect(manifest.externally_connectable).toEqual({ ids: [], matches: [] });
+  });
+
+  it('ships no eval or new Function, and no URL the extension could call out to', () => {
+    const scripts = filesUnder(DIST).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(2);
+    for (const file of scripts) {
+      const code = readFileSync(file, 'utf8');
+      expect(code, file).not.toMatch(/\beval\(|new Function\(/);
+      // fetch/XHR/WebSocket/sendBeacon to an absolute URL would be a network request.
+      expect(code, file).not.toMatch(/(fetch|sendBeacon|WebSocket|EventSource)\(\s*["'`]https?:/);
+    }
+  });
+
+  it('bundles the digest as a packaged file with all 81 papers', () => {
+    const digest = readJson(join(DIST, 'digest', 'papers.json')) as { papers: { id: string }[]; digestDate: string };
+    expect(digest.papers).toHaveLength(81);
+    expect(digest.digestDate).toBe('Mar 13');
+  });
+
+  it('zips both builds for the stores', () => {
+    const version = manifest.version as string;
+    for (const [zip, dir] of [
+      [`paperpeek-chrome-${version}.zip`, DIST],
+      [`paperpeek-firefox-${version}.zip`, FIREFOX_DIST],
+    ] as const) {
+      const entries = unzipSync(readFileSync(join(ROOT, 'artifacts', zip)));
+      expect(Object.keys(entries).sort()).toEqual(filesUnder(dir).map((f) => f.slice(dir.length + 1)).sort());
+      expect(new TextDecoder().decode(entries['manifest.json'])).toBe(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    }
+  });
+});
+
+describe('Firefox build', () => {
+  it('uses background scripts and a gecko id', () => {
+    const manifest = readJson(join(FIREFOX_DIST, 'manifest.json'));
+    expect(manifest.background).toEqual({ scripts: ['service-worker-loader.js'], type: 'module' });
+    expect((manifest.browser_specific_settings as { gecko: { id: string } }).gecko.id).toBe('paperpeek@paperpeek.dev');
+  });
+
+  it('passes web-ext lint with 0 errors', () => {
+    const result = spawnSync('npx', ['web-ext', 'lint', '--source-dir', FIREFOX_DIST, '--output', 'json', '--no-config-discovery'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const report = JSON.parse(result.stdout) as {
+      summary: { errors: number };
+      errors: unknown[];
+      warnings: { code: string; file: string }[];
+    };
+    expect(report.errors).toEqual([]);
+    expect(report.summary.errors).toBe(0);
+    // The one accepted warning: Preact's renderer contains the code path for
+    // dangerouslySetInnerHTML, which our own lint forbids us to use.
+    for (const warning of report.warnings) {
+      expect(warning.code).toBe('UNSAFE_VAR_ASSIGNMENT');
+      expect(readFileSync(join(FIREFOX_DIST, warning.file), 'utf8')).toContain('dangerouslySetInnerHTML');
+    }
+  });
+});
+
+describe('a broken seed', () => {
+  const work = mkdtempSync(join(tmpdir(), 'paperpeek-broken-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('fails the build with the parser message naming file and line', () => {
+    const seeds = join(work, 'seeds');
+    execFileSync('mkdir', ['-p', seeds]);
+    writeFileSync(
+      join(seeds, 'broken.txt'),
+      'Mar 14\n\nA Good Title\n\nA good abstract that explains what the paper does.\n\nA Title Without Abstract\n\nAnother Title\n\nIts abstract, long enough to read as one.\n',
+    );
+    const out = join(work, 'out');
+    const result = spawnSync('npx', ['tsx', 'scripts/build.ts', '--seeds', seeds, '--out', out, '--no-zip'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('broken.txt:7: error: the title "A Title Without Abstract" has no abstract');
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
+});
