@@ -24,6 +24,8 @@ export interface BundledDigestMeta {
   digestDate: string;
   count: number;
   loadedAt: number;
+  /** How long the load took (read, parse and write), for diagnostics and benchmarks. */
+  loadMs: number;
 }
 
 export const DATABASE_NAME = 'paperpeek';

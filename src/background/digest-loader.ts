@@ -43,6 +43,7 @@ export function createDigestLoader(
     const meta = (await db.meta.get(BUNDLED_META_KEY))?.value as BundledDigestMeta | undefined;
     if (meta?.version === info.version) return;
     fraction = 0;
+    const startedAt = Date.now();
     const papers = await readPapers();
     for (let start = 0; start < papers.length; start += chunkSize) {
       const rows: PaperRow[] = papers
@@ -64,6 +65,7 @@ export function createDigestLoader(
         digestDate: info.digestDate,
         count: papers.length,
         loadedAt: Date.now(),
+        loadMs: Date.now() - startedAt,
       };
       await db.meta.put({ name: BUNDLED_META_KEY, value: record });
     });

@@ -82,35 +82,43 @@ export function latexToText(input: string): string {
   if (!input.includes('\\') && !input.includes('$') && !input.includes('{') && !input.includes('~')) {
     return input;
   }
-  // First, so `\\` cannot pass for the backslash of a following command.
-  let text = input.replace(EXPLICIT_SPACE, ' ');
-  text = text.replace(ACCENT_BRACED, (_, a: string, l: string) => applyAccent(a, l));
-  text = text.replace(ACCENT_SYMBOL, (_, a: string, l: string) => applyAccent(a, l));
-  text = text.replace(ACCENT_LETTER, (_, a: string, l: string) => applyAccent(a, l));
-  text = text.replace(DOTLESS, (_, l: string) => (l === 'i' ? 'ı' : 'ȷ'));
-  // Ties after accents, so `\~n` has already become `ñ`.
-  text = text.replace(TIE, ' ');
-  text = text.replace(EMPTY_ARG, (_, command: string, next: string) => (next ? `${command} ` : command));
-  // Unwrap braced commands repeatedly so nested ones (\textbf{\emph{x}}) unwrap too.
-  for (let guard = 0; guard < 8 && COMMAND_WITH_ARG.test(text); guard++) {
-    COMMAND_WITH_ARG.lastIndex = 0;
-    text = text.replace(COMMAND_WITH_ARG, (_, body: string) => body);
+  // Each step runs only when its trigger character is present: most abstracts carry
+  // no TeX at all, and at 100k papers every extra pass over the text shows.
+  let text = input;
+  if (text.includes('\\')) {
+    // First, so `\\` cannot pass for the backslash of a following command.
+    text = text.replace(EXPLICIT_SPACE, ' ');
+    text = text.replace(ACCENT_BRACED, (_, a: string, l: string) => applyAccent(a, l));
+    text = text.replace(ACCENT_SYMBOL, (_, a: string, l: string) => applyAccent(a, l));
+    text = text.replace(ACCENT_LETTER, (_, a: string, l: string) => applyAccent(a, l));
+    text = text.replace(DOTLESS, (_, l: string) => (l === 'i' ? 'ı' : 'ȷ'));
   }
-  COMMAND_WITH_ARG.lastIndex = 0;
-  text = text.replace(BARE_COMMAND, (whole, name: string, dot: string) => {
-    const word = WORD_MACROS[name];
-    if (word !== undefined) return word; // `\etc.` and `\etc` both become `etc.`
-    const symbol = SYMBOL_MACROS[name];
-    if (symbol !== undefined) return symbol + dot;
-    // Unknown macro with no argument (`\method`): its expansion is unknowable, drop it.
-    return dot;
-  });
+  // Ties after accents, so `\~n` has already become `ñ`.
+  if (text.includes('~')) text = text.replace(TIE, ' ');
+  if (text.includes('\\')) {
+    text = text.replace(EMPTY_ARG, (_, command: string, next: string) => (next ? `${command} ` : command));
+    // Unwrap braced commands repeatedly so nested ones (\textbf{\emph{x}}) unwrap too.
+    for (let guard = 0; guard < 8 && COMMAND_WITH_ARG.test(text); guard++) {
+      COMMAND_WITH_ARG.lastIndex = 0;
+      text = text.replace(COMMAND_WITH_ARG, (_, body: string) => body);
+    }
+    COMMAND_WITH_ARG.lastIndex = 0;
+    text = text.replace(BARE_COMMAND, (_whole, name: string, dot: string) => {
+      const word = WORD_MACROS[name];
+      if (word !== undefined) return word; // `\etc.` and `\etc` both become `etc.`
+      const symbol = SYMBOL_MACROS[name];
+      if (symbol !== undefined) return symbol + dot;
+      // Unknown macro with no argument (`\method`): its expansion is unknowable, drop it.
+      return dot;
+    });
+  }
   // Inline math delimiters: keep the content (`$^2$` -> `^2`, `$O(n)$` -> `O(n)`).
   // Escaped dollars (`\$5`) are money, not math, so they are left for ESCAPED.
-  text = text.replace(/(?<!\\)\$([^$]*?)(?<!\\)\$/g, '$1');
-  text = text.replace(ESCAPED, '$1');
+  if (text.includes('$')) text = text.replace(/(?<!\\)\$([^$]*?)(?<!\\)\$/g, '$1');
+  if (text.includes('\\')) text = text.replace(ESCAPED, '$1');
   // Leftover grouping braces carry no meaning in display text.
-  text = text.replace(/[{}]/g, '');
+  if (text.includes('{') || text.includes('}')) text = text.replace(/[{}]/g, '');
+  if (text === input) return text;
   // Removing a macro can leave `word .` or double spaces behind.
   text = text.replace(/[ \t]+([.,;:!?)])/g, '$1').replace(/\(\s+/g, '(').replace(/[ \t]{2,}/g, ' ');
   return text;

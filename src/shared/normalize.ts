@@ -10,6 +10,7 @@ import { latexToText } from './latex';
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 /** Apostrophes join a word (`NEVIS'22`, `don't`) rather than split it. */
 const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4]/g;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 /**
@@ -18,15 +19,20 @@ const NOT_WORD = /[^\p{L}\p{N}]+/gu;
  * whitespace turned into one space. Digits are kept (`E^2-LLM` -> `e 2 llm`).
  */
 export function normalizeTitle(title: string): string {
-  let text = title.normalize('NFKC');
+  // Printable ASCII is unchanged by NFKC, NFD and diacritic stripping: skip them
+  // for the common case (the content script runs this on every candidate).
+  const ascii = PRINTABLE_ASCII.test(title);
+  let text = ascii ? title : title.normalize('NFKC');
   if (text.includes('\\') || text.includes('$') || text.includes('{')) {
     // TeX as written on pages (`E$^2$-LLM`, `Fr\'echet`, `Fran\c{c}ois`,
     // `Evo\textbf{Lved}`): the same reading as the abstracts get, so a command
     // never splits a word and a letter accent keeps its letter.
     text = latexToText(text);
   }
-  text = text.normalize('NFD').replace(COMBINING_MARKS, '');
-  text = text.toLowerCase().replace(/ß/g, 'ss').replace(APOSTROPHES, '');
+  if (!ascii || text !== title) text = text.normalize('NFD').replace(COMBINING_MARKS, '');
+  text = text.toLowerCase();
+  if (!ascii) text = text.replace(/ß/g, 'ss');
+  text = text.replace(APOSTROPHES, '');
   return text.replace(NOT_WORD, ' ').trim();
 }
 
@@ -35,5 +41,10 @@ export function normalizeTitle(title: string): string {
  * the same paper in a later digest (even re-cased or re-punctuated) keeps its id.
  */
 export function paperIdForTitle(title: string): string {
-  return hashToBase36(normalizeTitle(title));
+  return paperIdForKey(normalizeTitle(title));
+}
+
+/** The id for an already-normalised title (saves normalising twice on hot paths). */
+export function paperIdForKey(key: string): string {
+  return hashToBase36(key);
 }
