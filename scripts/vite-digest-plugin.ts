@@ -9,7 +9,13 @@ import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files'
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
-export const DIGEST_ASSET_PATH = 'digest/papers.json';
+/** Papers per packaged file: ~7 MB of JSON, parsed in well under 100 ms. */
+export const PAPERS_PER_CHUNK = 5000;
+export const digestChunkPath = (index: number): string => `digest/papers-${String(index).padStart(3, '0')}.json`;
+
+function chunkCount(papers: number): number {
+  return Math.max(1, Math.ceil(papers / PAPERS_PER_CHUNK));
+}
 
 export function digestPlugin(seedsDir: string): Plugin {
   let bundle: DigestBundle | undefined;
@@ -35,17 +41,20 @@ export function digestPlugin(seedsDir: string): Plugin {
         version: bundle.version,
         digestDate: bundle.digestDate,
         count: bundle.papers.length,
-        assetPath: DIGEST_ASSET_PATH,
+        chunkPaths: Array.from({ length: chunkCount(bundle.papers.length) }, (_, i) => digestChunkPath(i)),
       };
       return `export const bundledDigest = ${JSON.stringify(info)};`;
     },
     generateBundle() {
       if (!bundle) return;
-      this.emitFile({
-        type: 'asset',
-        fileName: DIGEST_ASSET_PATH,
-        source: JSON.stringify({ version: bundle.version, digestDate: bundle.digestDate, papers: bundle.papers }),
-      });
+      for (let i = 0; i < chunkCount(bundle.papers.length); i++) {
+        const papers = bundle.papers.slice(i * PAPERS_PER_CHUNK, (i + 1) * PAPERS_PER_CHUNK);
+        this.emitFile({
+          type: 'asset',
+          fileName: digestChunkPath(i),
+          source: JSON.stringify({ version: bundle.version, digestDate: bundle.digestDate, papers }),
+        });
+      }
     },
   };
 }

@@ -5,7 +5,11 @@ declare module 'virtual:paperpeek-digest' {
     version: string;
     digestDate: string;
     count: number;
-    /** Path of the packaged JSON file holding the papers, relative to the extension root. */
-    assetPath: string;
+    /**
+     * Packaged JSON files holding the papers in order, relative to the extension
+     * root. Several small files instead of one: each parses without blocking the
+     * worker for long, and the next one is read while the last one is written.
+     */
+    chunkPaths: string[];
   };
 }

@@ -10,7 +10,7 @@ import type { IndexedPaper, SavedPaper } from '../shared/types';
 export interface PaperRow extends IndexedPaper {
   /** `bundled` for the digest shipped with the extension. */
   origin: string;
-  /** The digest version (content hash) of the load that last wrote this row. */
+  /** The digest version (content hash) of the load that last wrote this row (not indexed: writes stay cheap). */
   loadVersion: string;
 }
 
@@ -36,10 +36,13 @@ export class PaperPeekDatabase extends Dexie {
   meta!: EntityTable<MetaRow, 'name'>;
 
   constructor(name: string = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
-    super(name, options);
+    // Relaxed durability: a write is done once the OS has it, not after an fsync.
+    // A crash can lose the last chunk of a digest load, which the next start redoes
+    // (the version is recorded last); it makes loading 100k papers several times faster.
+    super(name, { chromeTransactionDurability: 'relaxed', ...options });
     // Version 1 (0.1.0): papers keyed by id with a match-key index; the reading list; metadata.
     this.version(1).stores({
-      papers: 'id, key, loadVersion',
+      papers: 'id, key',
       saved: 'id, savedAt, status',
       meta: 'name',
     });

@@ -36,8 +36,11 @@ export function createHandlers(db: PaperPeekDatabase, loader: DigestLoader, now:
 
     async stats() {
       // Answers at once, even mid-load: the popup shows progress instead of waiting.
+      // Mid-load it does not touch the papers table, whose reads queue behind the
+      // load's write transactions.
+      const progress = loader.progress();
       const [papers, saved, meta] = await Promise.all([
-        db.papers.count(),
+        progress === null ? db.papers.count() : loader.writtenSoFar(),
         db.saved.count(),
         db.meta.get(BUNDLED_META_KEY),
       ]);
@@ -47,7 +50,7 @@ export function createHandlers(db: PaperPeekDatabase, loader: DigestLoader, now:
         saved,
         digestDate: digest?.digestDate ?? '',
         digestVersion: digest?.version ?? '',
-        loadingProgress: loader.progress(),
+        loadingProgress: progress,
       });
     },
 

@@ -11,14 +11,13 @@ import {
 } from '../platform/extension-api';
 import { bundledDigest } from 'virtual:paperpeek-digest';
 import { PaperPeekDatabase } from './db';
-import { createDigestLoader, parseBundledPapers } from './digest-loader';
+import { createDigestLoader, parseBundledChunk } from './digest-loader';
+import type { IndexedPaper } from '../shared/types';
 import { createHandlers } from './handlers';
 import { createRouter } from './router';
 
 const db = new PaperPeekDatabase();
-const loader = createDigestLoader(db, bundledDigest, async () =>
-  parseBundledPapers(await readPackagedJson(bundledDigest.assetPath), bundledDigest.version),
-);
+const loader = createDigestLoader(db, bundledDigest, readBundledChunks);
 const route = createRouter(createHandlers(db, loader), extensionIdentity());
 
 listenForRequests(route);
@@ -29,6 +28,22 @@ onInstalledOrUpdated(() => void loader.whenReady().catch(reportLoadFailure));
 db.on('close', () => loader.reset());
 
 void loader.whenReady().catch(reportLoadFailure);
+
+/** Yields the packaged digest chunk by chunk, reading the next while the last is written. */
+async function* readBundledChunks(): AsyncGenerator<IndexedPaper[]> {
+  const read = (path: string) =>
+    readPackagedJson(path).then((json) => parseBundledChunk(json, bundledDigest.version));
+  const paths = bundledDigest.chunkPaths;
+  let next = paths[0] === undefined ? undefined : read(paths[0]);
+  for (let i = 0; i < paths.length && next; i++) {
+    const current = next;
+    const following = paths[i + 1];
+    next = following === undefined ? undefined : read(following);
+    // Keep a failed prefetch from being reported as unhandled; awaiting it still throws.
+    next?.catch(() => undefined);
+    yield await current;
+  }
+}
 
 function reportLoadFailure(error: unknown): void {
   console.error('PaperPeek: loading the bundled digest failed; will retry on the next request', error);

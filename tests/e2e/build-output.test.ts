@@ -45,7 +45,7 @@ describe('Chrome build', () => {
   });
 
   it('bundles the digest as a packaged file with all 81 papers', () => {
-    const digest = readJson(join(DIST, 'digest', 'papers.json')) as { papers: { id: string }[]; digestDate: string };
+    const digest = readJson(join(DIST, 'digest', 'papers-000.json')) as { papers: { id: string }[]; digestDate: string };
     expect(digest.papers).toHaveLength(81);
     expect(digest.digestDate).toBe('Mar 13');
   });

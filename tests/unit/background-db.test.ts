@@ -19,6 +19,11 @@ function paper(title: string, abstract = `Abstract of ${title}.`): IndexedPaper 
   };
 }
 
+/** A packaged digest that arrives as one chunk. */
+async function* once(papers: IndexedPaper[]): AsyncGenerator<IndexedPaper[]> {
+  yield papers.map((p) => ({ ...p }));
+}
+
 function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.value;
@@ -43,9 +48,9 @@ const digestV2 = [
 describe('bundled digest loading', () => {
   it('loads the digest once and skips the load when the version is unchanged', async () => {
     let reads = 0;
-    const read = async () => {
+    const read = () => {
       reads++;
-      return digestV1;
+      return once(digestV1);
     };
     await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, read).whenReady();
     expect(await db.papers.count()).toBe(3);
@@ -57,15 +62,15 @@ describe('bundled digest loading', () => {
   });
 
   it('a digest reload replaces papers but keeps the reading list and its own copy of the text', async () => {
-    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, async () => digestV1).whenReady();
-    const loaderV1 = createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, async () => digestV1);
+    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1)).whenReady();
+    const loaderV1 = createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1));
     const handlersV1 = createHandlers(db, loaderV1, () => 1000);
     const assembling = paperIdForTitle('Deep Model Assembling');
     const pointer = paperIdForTitle('Pointer Networks');
     unwrap(await handlersV1.savePaper({ id: assembling }, 'content-script'));
     unwrap(await handlersV1.savePaper({ id: pointer }, 'content-script'));
 
-    const loaderV2 = createDigestLoader(db, { version: 'v2', digestDate: 'Mar 14', count: 2 }, async () => digestV2);
+    const loaderV2 = createDigestLoader(db, { version: 'v2', digestDate: 'Mar 14', count: 2 }, () => once(digestV2));
     const handlersV2 = createHandlers(db, loaderV2);
     await loaderV2.whenReady();
 
@@ -90,33 +95,37 @@ describe('bundled digest loading', () => {
   it('an interrupted load is redone on the next start and leaves no duplicates', async () => {
     const chunk = 50;
     const many = Array.from({ length: chunk * 2 + 10 }, (_, i) => paper(`Synthetic paper number ${i}`));
-    const failing = createDigestLoader(db, { version: 'big', digestDate: '', count: many.length }, async () => {
-      // Simulate the worker dying after the first chunk: the read succeeds, then a write fails.
-      const original = db.papers.bulkPut.bind(db.papers);
-      let calls = 0;
-      db.papers.bulkPut = ((rows: never) => {
-        calls++;
-        if (calls === 2) return Promise.reject(new Error('worker stopped'));
-        return original(rows);
-      }) as typeof db.papers.bulkPut;
-      return many;
-    }, chunk);
-    await expect(failing.whenReady()).rejects.toThrow('worker stopped');
+    const info = { version: 'big', digestDate: '', count: many.length };
+    // The worker dies after the first packaged chunk was written.
+    async function* dying(): AsyncGenerator<IndexedPaper[]> {
+      yield many.slice(0, chunk);
+      throw new Error('worker stopped');
+    }
+    await expect(createDigestLoader(db, info, dying, chunk).whenReady()).rejects.toThrow('worker stopped');
+    expect(await db.papers.count()).toBe(chunk);
     expect(await db.meta.get(BUNDLED_META_KEY)).toBeUndefined();
-    // @ts-expect-error -- restore the real method deleted from the instance
-    delete db.papers.bulkPut;
 
-    const retry = createDigestLoader(db, { version: 'big', digestDate: '', count: many.length }, async () => many, chunk);
-    await retry.whenReady();
+    async function* whole(): AsyncGenerator<IndexedPaper[]> {
+      yield many.slice(0, chunk * 2);
+      yield many.slice(chunk * 2);
+    }
+    await createDigestLoader(db, info, whole, chunk).whenReady();
     expect(await db.papers.count()).toBe(many.length);
+    expect(await db.meta.get(BUNDLED_META_KEY)).toBeDefined();
+  });
+
+  it('refuses a packaged digest whose size differs from what the build announced', async () => {
+    const loader = createDigestLoader(db, { version: 'v1', digestDate: '', count: 5 }, () => once(digestV1));
+    await expect(loader.whenReady()).rejects.toThrow('holds 3 papers, the build announced 5');
+    expect(await db.meta.get(BUNDLED_META_KEY)).toBeUndefined();
   });
 
   it('requests that arrive mid-load wait for it instead of seeing a partial digest', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const loader = createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, async () => {
+    const loader = createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, async function* () {
       await gate;
-      return digestV1;
+      yield* once(digestV1);
     });
     const handlers = createHandlers(db, loader);
     void loader.whenReady();
@@ -135,10 +144,10 @@ describe('bundled digest loading', () => {
 
 describe('handlers', () => {
   beforeEach(async () => {
-    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, async () => digestV1).whenReady();
+    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1)).whenReady();
   });
   const handlers = () =>
-    createHandlers(db, createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, async () => digestV1));
+    createHandlers(db, createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1)));
 
   it('lookup answers only the keys that match, once each', async () => {
     const { matches } = unwrap(
