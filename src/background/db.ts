@@ -30,16 +30,23 @@ export interface BundledDigestMeta {
 
 export const DATABASE_NAME = 'paperpeek';
 
+/**
+ * A connection for the bundled-digest loader only. Relaxed durability: a write is
+ * done once the OS has it, not after an fsync. A crash can lose the last chunk of
+ * a digest load, which the next start redoes (the version is recorded last), and
+ * loading gets faster. The reading list keeps the default durability.
+ */
+export function openLoaderConnection(name: string = DATABASE_NAME): PaperPeekDatabase {
+  return new PaperPeekDatabase(name, { chromeTransactionDurability: 'relaxed' });
+}
+
 export class PaperPeekDatabase extends Dexie {
   papers!: EntityTable<PaperRow, 'id'>;
   saved!: EntityTable<SavedPaper, 'id'>;
   meta!: EntityTable<MetaRow, 'name'>;
 
   constructor(name: string = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
-    // Relaxed durability: a write is done once the OS has it, not after an fsync.
-    // A crash can lose the last chunk of a digest load, which the next start redoes
-    // (the version is recorded last); it makes loading 100k papers several times faster.
-    super(name, { chromeTransactionDurability: 'relaxed', ...options });
+    super(name, options);
     // Version 1 (0.1.0): papers keyed by id with a match-key index; the reading list; metadata.
     this.version(1).stores({
       papers: 'id, key',

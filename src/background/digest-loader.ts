@@ -99,17 +99,22 @@ export function createDigestLoader(
 
   return {
     whenReady() {
-      loading ??= load().then(
+      if (loading) return loading;
+      const attempt: Promise<void> = load().then(
         () => {
-          fraction = null;
+          if (loading === attempt) fraction = null;
         },
         (error: unknown) => {
-          loading = null;
-          fraction = null;
+          // Only the current attempt may clear the state: after reset() a newer load owns it.
+          if (loading === attempt) {
+            loading = null;
+            fraction = null;
+          }
           throw error;
         },
       );
-      return loading;
+      loading = attempt;
+      return attempt;
     },
     progress: () => fraction,
     writtenSoFar: () => written,

@@ -10,14 +10,14 @@ import {
   readPackagedJson,
 } from '../platform/extension-api';
 import { bundledDigest } from 'virtual:paperpeek-digest';
-import { PaperPeekDatabase } from './db';
+import { PaperPeekDatabase, openLoaderConnection } from './db';
 import { createDigestLoader, parseBundledChunk } from './digest-loader';
 import type { IndexedPaper } from '../shared/types';
 import { createHandlers } from './handlers';
 import { createRouter } from './router';
 
 const db = new PaperPeekDatabase();
-const loader = createDigestLoader(db, bundledDigest, readBundledChunks);
+const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBundledChunks);
 const route = createRouter(createHandlers(db, loader), extensionIdentity());
 
 listenForRequests(route);

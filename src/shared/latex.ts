@@ -79,7 +79,7 @@ function applyAccent(accent: string, letter: string): string {
  * `%` are legal there).
  */
 export function latexToText(input: string): string {
-  if (!input.includes('\\') && !input.includes('$') && !input.includes('{') && !input.includes('~')) {
+  if (!input.includes('\\') && !input.includes('$') && !input.includes('{') && !input.includes('}') && !input.includes('~')) {
     return input;
   }
   // Each step runs only when its trigger character is present: most abstracts carry

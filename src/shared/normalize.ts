@@ -8,8 +8,11 @@ import { hashToBase36 } from './hash';
 import { latexToText } from './latex';
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
-/** Apostrophes join a word (`NEVIS'22`, `don't`) rather than split it. */
-const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4]/g;
+/**
+ * Apostrophes join a word (`NEVIS'22`, `don't`) rather than split it, and so does
+ * a caret: `E^2-LLM`, `E$^2$-LLM`, `E²-LLM` and `E2-LLM` are one spelling.
+ */
+const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4^]/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 

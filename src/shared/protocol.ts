@@ -71,7 +71,9 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
   getPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
   stats: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
   savePaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
-  unsavePaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
+  // Removing from the reading list is a deletion: extension pages only (DESIGN.md §4),
+  // so a compromised page cannot empty the list by sending every public paper id.
+  unsavePaper: { allowedSenders: ['extension-page'], isPayload: isIdPayload },
   savedState: {
     allowedSenders: ANY_SENDER,
     isPayload: (value): value is { ids: string[] } =>

