@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDigest } from '../src/shared/digest-parser';
 import { generateDigest } from './synthetic-digest';
+import { formatTable, median } from './bench-format';
 
 export interface ParseBenchRow {
   count: number;
@@ -46,12 +47,6 @@ export function benchParse(counts: number[], options: { seed?: number } = {}): P
   return rows;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 export function formatParseTable(rows: ParseBenchRow[]): string {
   const header = ['papers', 'MB', 'parse ms (median of 3)', 'generate ms', 'parsed', 'problems', `< ${PARSE_GOAL_MS} ms`];
   const lines = rows.map((row) => [
@@ -63,9 +58,7 @@ export function formatParseTable(rows: ParseBenchRow[]): string {
     String(row.problems),
     row.count >= 100_000 ? (row.parseMs < PARSE_GOAL_MS ? 'yes' : 'NO') : '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const format = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
-  return [format(header), ...lines.map(format)].join('\n');
+  return formatTable(header, lines);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

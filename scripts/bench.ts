@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchExtension, openExtensionPage, sendFrom } from '../tests/e2e/harness';
 import { benchParse, formatParseTable } from './bench-parse';
+import { formatTable, median } from './bench-format';
 import { writeDigestFiles } from './synthetic-digest';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -34,12 +35,6 @@ interface LoadRow {
   answeredDuringLoad: number;
   medianReplyMs: number;
   maxReplyMs: number;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] as number;
 }
 
 async function benchLoad(count: number): Promise<LoadRow> {
@@ -104,9 +99,7 @@ function formatLoadTable(rows: LoadRow[]): string {
     Number.isNaN(r.maxReplyMs) ? '-' : r.maxReplyMs.toFixed(1),
     r.papers >= 100_000 ? (r.loadMs < LOAD_GOAL_MS ? 'yes' : 'NO') : '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const format = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
-  return [format(header), ...lines.map(format)].join('\n');
+  return formatTable(header, lines);
 }
 
 async function main(): Promise<void> {
