@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { launchExtension, openExtensionPage, sendFrom } from '../tests/e2e/harness';
 import { benchParse, formatParseTable } from './bench-parse';
 import { formatTable, median } from './bench-format';
-import { writeDigestFiles } from './synthetic-digest';
+import { generatePapers, writeDigestFiles } from './synthetic-digest';
+import { normalizeTitle } from '../src/shared/normalize';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = join(ROOT, '.tmp', 'bench');
@@ -35,6 +36,8 @@ interface LoadRow {
   answeredDuringLoad: number;
   medianReplyMs: number;
   maxReplyMs: number;
+  /** Median time for an extension page's lookup of 200 keys (100 present, 100 absent), loaded digest. */
+  lookupMs: number;
 }
 
 async function benchLoad(count: number): Promise<LoadRow> {
@@ -64,6 +67,17 @@ async function benchLoad(count: number): Promise<LoadRow> {
       await new Promise((done) => setTimeout(done, 50));
     }
     const launchToReadyMs = performance.now() - launchedAt;
+    const titles = generatePapers(count).map((p) => p.title);
+    const lookupTimes: number[] = [];
+    for (let round = 0; round < 21; round++) {
+      const present = Array.from({ length: 100 }, (_, i) => normalizeTitle(titles[(round * 7919 + i * 104_729) % titles.length] as string));
+      const absent = Array.from({ length: 100 }, (_, i) => `absent title ${round} ${i}`);
+      const sentAt = performance.now();
+      const reply = await sendFrom(page, 'lookup', { keys: [...present, ...absent] });
+      lookupTimes.push(performance.now() - sentAt);
+      const found = (reply.value?.matches as unknown[] | undefined)?.length ?? 0;
+      if (found !== new Set(present).size) throw new Error(`lookup found ${found} of ${new Set(present).size} present keys`);
+    }
     const loadMs = await session.worker.evaluate(
       () =>
         new Promise<number>((resolveLoad, reject) => {
@@ -82,6 +96,7 @@ async function benchLoad(count: number): Promise<LoadRow> {
       answeredDuringLoad,
       medianReplyMs: median(latencies),
       maxReplyMs: latencies.length ? Math.max(...latencies) : Number.NaN,
+      lookupMs: median(lookupTimes),
     };
   } finally {
     await session.close();
@@ -89,7 +104,7 @@ async function benchLoad(count: number): Promise<LoadRow> {
 }
 
 function formatLoadTable(rows: LoadRow[]): string {
-  const header = ['papers', 'load ms (worker)', 'launch->ready ms', 'stats answered mid-load', 'median reply ms', 'max reply ms', `< ${LOAD_GOAL_MS} ms`];
+  const header = ['papers', 'load ms (worker)', 'launch->ready ms', 'stats answered mid-load', 'median reply ms', 'max reply ms', 'lookup 200 keys ms', `< ${LOAD_GOAL_MS} ms`];
   const lines = rows.map((r) => [
     String(r.papers),
     r.loadMs.toFixed(0),
@@ -97,6 +112,7 @@ function formatLoadTable(rows: LoadRow[]): string {
     String(r.answeredDuringLoad),
     Number.isNaN(r.medianReplyMs) ? '-' : r.medianReplyMs.toFixed(1),
     Number.isNaN(r.maxReplyMs) ? '-' : r.maxReplyMs.toFixed(1),
+    r.lookupMs.toFixed(1),
     r.papers >= 100_000 ? (r.loadMs < LOAD_GOAL_MS ? 'yes' : 'NO') : '',
   ]);
   return formatTable(header, lines);

@@ -6,19 +6,38 @@
 import type { Plugin } from 'vite';
 import { formatProblem } from '../src/shared/types';
 import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files';
+import { bucketCountFor, bucketize } from '../src/shared/paper-buckets';
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
-/** Papers per packaged file: ~7 MB of JSON, parsed in well under 100 ms. */
-export const PAPERS_PER_CHUNK = 5000;
-export const digestChunkPath = (index: number): string => `digest/papers-${String(index).padStart(3, '0')}.json`;
+/** Buckets per packaged file: ~5,000 papers, ~7 MB of JSON, parsed in well under 100 ms. */
+export const BUCKETS_PER_PART = 80;
+export const digestPartPath = (index: number): string => `digest/part-${String(index).padStart(3, '0')}.json`;
 
-function chunkCount(papers: number): number {
-  return Math.max(1, Math.ceil(papers / PAPERS_PER_CHUNK));
+/**
+ * The bundled digest as the worker writes it: papers already grouped into the
+ * buckets of src/shared/paper-buckets.ts, split into parts of BUCKETS_PER_PART.
+ */
+function packageParts(bundle: DigestBundle): { bucketCount: number; parts: string[] } {
+  const bucketCount = bucketCountFor(bundle.papers.length);
+  const { paperBuckets, keyBuckets } = bucketize(bundle.papers, bucketCount);
+  const parts: string[] = [];
+  for (let start = 0; start < bucketCount; start += BUCKETS_PER_PART) {
+    parts.push(
+      JSON.stringify({
+        version: bundle.version,
+        bucketCount,
+        paperBuckets: paperBuckets.slice(start, start + BUCKETS_PER_PART),
+        keyBuckets: keyBuckets.slice(start, start + BUCKETS_PER_PART),
+      }),
+    );
+  }
+  return { bucketCount, parts };
 }
 
 export function digestPlugin(seedsDir: string): Plugin {
   let bundle: DigestBundle | undefined;
+  let packaged: { bucketCount: number; parts: string[] } | undefined;
   return {
     name: 'paperpeek-digest',
     buildStart() {
@@ -30,31 +49,25 @@ export function digestPlugin(seedsDir: string): Plugin {
       if (errors.length > 0) {
         this.error(`the digest has ${errors.length} error(s):\n${errors.map(formatProblem).join('\n')}`);
       }
+      packaged = packageParts(bundle);
       for (const file of files) this.addWatchFile(file);
     },
     resolveId(id) {
       return id === VIRTUAL_ID ? RESOLVED_ID : null;
     },
     load(id) {
-      if (id !== RESOLVED_ID || !bundle) return null;
+      if (id !== RESOLVED_ID || !bundle || !packaged) return null;
       const info = {
         version: bundle.version,
         digestDate: bundle.digestDate,
         count: bundle.papers.length,
-        chunkPaths: Array.from({ length: chunkCount(bundle.papers.length) }, (_, i) => digestChunkPath(i)),
+        bucketCount: packaged.bucketCount,
+        partPaths: packaged.parts.map((_, i) => digestPartPath(i)),
       };
       return `export const bundledDigest = ${JSON.stringify(info)};`;
     },
     generateBundle() {
-      if (!bundle) return;
-      for (let i = 0; i < chunkCount(bundle.papers.length); i++) {
-        const papers = bundle.papers.slice(i * PAPERS_PER_CHUNK, (i + 1) * PAPERS_PER_CHUNK);
-        this.emitFile({
-          type: 'asset',
-          fileName: digestChunkPath(i),
-          source: JSON.stringify({ version: bundle.version, digestDate: bundle.digestDate, papers }),
-        });
-      }
+      packaged?.parts.forEach((source, i) => this.emitFile({ type: 'asset', fileName: digestPartPath(i), source }));
     },
   };
 }

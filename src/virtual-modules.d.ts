@@ -5,11 +5,13 @@ declare module 'virtual:paperpeek-digest' {
     version: string;
     digestDate: string;
     count: number;
+    /** Hash buckets per bucket store (see src/shared/paper-buckets.ts). */
+    bucketCount: number;
     /**
-     * Packaged JSON files holding the papers in order, relative to the extension
-     * root. Several small files instead of one: each parses without blocking the
-     * worker for long, and the next one is read while the last one is written.
+     * Packaged JSON files holding the buckets, relative to the extension root.
+     * Several small files instead of one: each parses without blocking the worker
+     * for long, and the next one is read while the last one is written.
      */
-    chunkPaths: string[];
+    partPaths: string[];
   };
 }

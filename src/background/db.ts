@@ -4,15 +4,8 @@
  * install, and a removed version would strand users who skipped an update.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { IndexedPaper, SavedPaper } from '../shared/types';
-
-/** A paper row: which load put it there, so a digest reload can drop only its own leftovers. */
-export interface PaperRow extends IndexedPaper {
-  /** `bundled` for the digest shipped with the extension. */
-  origin: string;
-  /** The digest version (content hash) of the load that last wrote this row (not indexed: writes stay cheap). */
-  loadVersion: string;
-}
+import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
+import type { SavedPaper } from '../shared/types';
 
 export interface MetaRow {
   name: string;
@@ -23,6 +16,8 @@ export interface BundledDigestMeta {
   version: string;
   digestDate: string;
   count: number;
+  /** Bucket count of both bucket stores for this digest (src/shared/paper-buckets.ts). */
+  bucketCount: number;
   loadedAt: number;
   /** How long the load took (read, parse and write), for diagnostics and benchmarks. */
   loadMs: number;
@@ -41,15 +36,18 @@ export function openLoaderConnection(name: string = DATABASE_NAME): PaperPeekDat
 }
 
 export class PaperPeekDatabase extends Dexie {
-  papers!: EntityTable<PaperRow, 'id'>;
+  paperBuckets!: EntityTable<PaperBucket, 'bucket'>;
+  keyBuckets!: EntityTable<KeyBucket, 'bucket'>;
   saved!: EntityTable<SavedPaper, 'id'>;
   meta!: EntityTable<MetaRow, 'name'>;
 
   constructor(name: string = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
-    // Version 1 (0.1.0): papers keyed by id with a match-key index; the reading list; metadata.
+    // Version 1 (0.1.0): the bundled digest as hash buckets (by paper id, by match
+    // key), the reading list and metadata.
     this.version(1).stores({
-      papers: 'id, key',
+      paperBuckets: 'bucket',
+      keyBuckets: 'bucket',
       saved: 'id, savedAt, status',
       meta: 'name',
     });

@@ -4,26 +4,35 @@
  * so it must be cheap when nothing changed and idempotent when a previous load
  * was cut short (Chrome stops idle workers; an update can land mid-load).
  *
+ * The build has already grouped the papers into hash buckets
+ * (src/shared/paper-buckets.ts): the loader writes packaged parts as they come.
+ * The version is recorded last, and every request waits for the load, so a
+ * half-written digest is never served: a cut-short load is simply redone.
+ *
  * The reading list is never touched: saved papers keep their own copy of the text.
  */
-import type { IndexedPaper } from '../shared/types';
-import type { BundledDigestMeta, PaperPeekDatabase, PaperRow } from './db';
+import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
+import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 
-export const BUNDLED_ORIGIN = 'bundled';
 export const BUNDLED_META_KEY = 'bundledDigest';
-/** Rows per transaction: small enough that a lookup queued behind a chunk waits only a few ms. */
-export const LOAD_CHUNK_SIZE = 2000;
 
 /** Facts about the bundled digest, known at build time. */
 export interface BundledDigestInfo {
   version: string;
   digestDate: string;
   count: number;
+  bucketCount: number;
+}
+
+/** One packaged file of the bundled digest: a range of both bucket stores. */
+export interface DigestPart {
+  paperBuckets: PaperBucket[];
+  keyBuckets: KeyBucket[];
 }
 
 export interface DigestLoader {
-  /** Resolves once the database holds the bundled digest; retries after a failure. */
-  whenReady(): Promise<void>;
+  /** Resolves with the loaded digest's record once the database holds it; retries after a failure. */
+  whenReady(): Promise<BundledDigestMeta>;
   /** Fraction loaded while a load is running, otherwise null. */
   progress(): number | null;
   /** Papers written by the running load (meaningful while progress() is not null). */
@@ -35,74 +44,55 @@ export interface DigestLoader {
 export function createDigestLoader(
   db: PaperPeekDatabase,
   info: BundledDigestInfo,
-  readChunks: () => AsyncIterable<IndexedPaper[]>,
-  chunkSize: number = LOAD_CHUNK_SIZE,
+  readParts: () => AsyncIterable<DigestPart>,
 ): DigestLoader {
-  let loading: Promise<void> | null = null;
+  let loading: Promise<BundledDigestMeta> | null = null;
   let fraction: number | null = null;
   let written = 0;
 
-  /**
-   * Writes rows with plain IndexedDB puts inside a Dexie transaction: Dexie's
-   * bulkPut bookkeeping cost about a third of the load time at 100k papers.
-   */
-  function writeRows(rows: PaperRow[]): Promise<void> {
-    return db.transaction('rw', db.papers, (tx) => {
-      const store = tx.idbtrans.objectStore(db.papers.name);
-      for (const row of rows) store.put(row);
-    });
-  }
-
-  async function load(): Promise<void> {
-    const meta = (await db.meta.get(BUNDLED_META_KEY))?.value as BundledDigestMeta | undefined;
-    if (meta?.version === info.version) return;
+  async function load(): Promise<BundledDigestMeta> {
+    const current = (await db.meta.get(BUNDLED_META_KEY))?.value as BundledDigestMeta | undefined;
+    if (current?.version === info.version) return current;
     fraction = 0;
     written = 0;
     const startedAt = Date.now();
-    const loadedIds = new Set<string>();
-    for await (const papers of readChunks()) {
-      for (let start = 0; start < papers.length; start += chunkSize) {
-        // Tag rows in place: copying 100k objects would cost more than the tags.
-        const rows = papers.slice(start, start + chunkSize) as PaperRow[];
-        for (const row of rows) {
-          row.origin = BUNDLED_ORIGIN;
-          row.loadVersion = info.version;
-          loadedIds.add(row.id);
-        }
-        await writeRows(rows);
-        written += rows.length;
-        fraction = Math.min(1, written / Math.max(1, info.count));
-      }
+    for await (const part of readParts()) {
+      await db.transaction('rw', db.paperBuckets, db.keyBuckets, async () => {
+        await db.paperBuckets.bulkPut(part.paperBuckets);
+        await db.keyBuckets.bulkPut(part.keyBuckets);
+      });
+      written += part.paperBuckets.reduce((sum, bucket) => sum + bucket.papers.length, 0);
+      fraction = Math.min(1, written / Math.max(1, info.count));
     }
     if (written !== info.count) {
       throw new Error(`the packaged digest holds ${written} papers, the build announced ${info.count}`);
     }
-    // Only now is the new digest complete: drop the previous digest's leftovers and
-    // record the version in one transaction, so an interrupted load is simply redone.
-    await db.transaction('rw', db.papers, db.meta, async () => {
-      // Keys only (cheap); rows are read just for the few ids the new digest lacks.
-      const stale = (await db.papers.toCollection().primaryKeys()).filter((id) => !loadedIds.has(id));
-      const staleRows = await db.papers.bulkGet(stale);
-      await db.papers.bulkDelete(
-        staleRows.filter((row): row is PaperRow => row?.origin === BUNDLED_ORIGIN).map((row) => row.id),
-      );
-      const record: BundledDigestMeta = {
-        version: info.version,
-        digestDate: info.digestDate,
-        count: written,
-        loadedAt: Date.now(),
-        loadMs: Date.now() - startedAt,
-      };
+    const record: BundledDigestMeta = {
+      version: info.version,
+      digestDate: info.digestDate,
+      count: written,
+      bucketCount: info.bucketCount,
+      loadedAt: Date.now(),
+      loadMs: 0,
+    };
+    // Drop buckets a larger previous digest had beyond this one's range, and
+    // record the version, in one transaction.
+    await db.transaction('rw', db.paperBuckets, db.keyBuckets, db.meta, async () => {
+      await db.paperBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
+      await db.keyBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
+      record.loadMs = Date.now() - startedAt;
       await db.meta.put({ name: BUNDLED_META_KEY, value: record });
     });
+    return record;
   }
 
   return {
     whenReady() {
       if (loading) return loading;
-      const attempt: Promise<void> = load().then(
-        () => {
+      const attempt: Promise<BundledDigestMeta> = load().then(
+        (record) => {
           if (loading === attempt) fraction = null;
+          return record;
         },
         (error: unknown) => {
           // Only the current attempt may clear the state: after reset() a newer load owns it.
@@ -124,13 +114,13 @@ export function createDigestLoader(
   };
 }
 
-/** Checks a packaged digest chunk's shape before any of it is written. */
-export function parseBundledChunk(json: unknown, expectedVersion: string): IndexedPaper[] {
-  if (typeof json !== 'object' || json === null) throw new Error('bundled digest is not a JSON object');
-  const { version, papers } = json as { version?: unknown; papers?: unknown };
-  if (version !== expectedVersion) {
-    throw new Error(`bundled digest version ${String(version)} does not match the build (${expectedVersion})`);
+/** Checks a packaged part's shape and version before any of it is written. */
+export function parseDigestPart(json: unknown, info: BundledDigestInfo): DigestPart {
+  if (typeof json !== 'object' || json === null) throw new Error('a bundled digest part is not a JSON object');
+  const { version, bucketCount, paperBuckets, keyBuckets } = json as Record<string, unknown>;
+  if (version !== info.version || bucketCount !== info.bucketCount) {
+    throw new Error(`bundled digest part ${String(version)}/${String(bucketCount)} does not match the build (${info.version}/${info.bucketCount})`);
   }
-  if (!Array.isArray(papers)) throw new Error('bundled digest has no papers array');
-  return papers as IndexedPaper[];
+  if (!Array.isArray(paperBuckets) || !Array.isArray(keyBuckets)) throw new Error('a bundled digest part has no buckets');
+  return { paperBuckets: paperBuckets as PaperBucket[], keyBuckets: keyBuckets as KeyBucket[] };
 }

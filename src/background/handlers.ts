@@ -2,51 +2,56 @@
  * The background's answers to each protocol method. Payloads arrive already
  * validated by the router; every handler that reads papers waits for the digest.
  */
-import { ok, fail } from '../shared/result';
-import type { Method, Payload, Reply, SenderKind, PaperMatch } from '../shared/protocol';
-import type { Result } from '../shared/result';
-import type { Paper, SavedPaper } from '../shared/types';
+import { keyBucketOf, paperBucketOf } from '../shared/paper-buckets';
+import type { Method, PaperMatch, Payload, Reply, SenderKind } from '../shared/protocol';
+import { fail, ok, type Result } from '../shared/result';
+import type { IndexedPaper, Paper, SavedPaper } from '../shared/types';
 import { BUNDLED_META_KEY, type DigestLoader } from './digest-loader';
-import type { BundledDigestMeta, PaperPeekDatabase, PaperRow } from './db';
+import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind) => Promise<Result<Reply<M>>>;
 };
 
-export function toPaper(row: PaperRow): Paper {
-  const { id, title, abstract, links, digestDate, source } = row;
+export function toPaper(stored: IndexedPaper): Paper {
+  const { id, title, abstract, links, digestDate, source } = stored;
   return { id, title, abstract, links, digestDate, source };
+}
+
+/** Reads one paper: one bucket get, whatever the digest size. */
+export async function findPaper(db: PaperPeekDatabase, digest: BundledDigestMeta, id: string): Promise<IndexedPaper | undefined> {
+  const bucket = await db.paperBuckets.get(paperBucketOf(id, digest.bucketCount));
+  return bucket?.papers.find((paper) => paper.id === id);
 }
 
 export function createHandlers(db: PaperPeekDatabase, loader: DigestLoader, now: () => number = Date.now): Handlers {
   return {
     async lookup({ keys }) {
-      await loader.whenReady();
-      const unique = [...new Set(keys)].filter((key) => key !== '');
-      const rows = unique.length === 0 ? [] : await db.papers.where('key').anyOf(unique).toArray();
-      const matches: PaperMatch[] = rows.map((row) => ({ key: row.key, id: row.id, title: row.title }));
+      const digest = await loader.whenReady();
+      const wanted = new Set(keys.filter((key) => key !== ''));
+      const bucketNumbers = [...new Set([...wanted].map((key) => keyBucketOf(key, digest.bucketCount)))];
+      const buckets = await db.keyBuckets.bulkGet(bucketNumbers);
+      const matches: PaperMatch[] = [];
+      for (const bucket of buckets) {
+        for (const [key, id, title] of bucket?.entries ?? []) {
+          if (wanted.has(key)) matches.push({ key, id, title });
+        }
+      }
       return ok({ matches });
     },
 
     async getPaper({ id }) {
-      await loader.whenReady();
-      const row = await db.papers.get(id);
-      return ok({ paper: row ? toPaper(row) : null });
+      const stored = await findPaper(db, await loader.whenReady(), id);
+      return ok({ paper: stored ? toPaper(stored) : null });
     },
 
     async stats() {
       // Answers at once, even mid-load: the popup shows progress instead of waiting.
-      // Mid-load it does not touch the papers table, whose reads queue behind the
-      // load's write transactions.
       const progress = loader.progress();
-      const [papers, saved, meta] = await Promise.all([
-        progress === null ? db.papers.count() : loader.writtenSoFar(),
-        db.saved.count(),
-        db.meta.get(BUNDLED_META_KEY),
-      ]);
+      const [saved, meta] = await Promise.all([db.saved.count(), db.meta.get(BUNDLED_META_KEY)]);
       const digest = meta?.value as BundledDigestMeta | undefined;
       return ok({
-        papers,
+        papers: progress === null ? (digest?.count ?? 0) : loader.writtenSoFar(),
         saved,
         digestDate: digest?.digestDate ?? '',
         digestVersion: digest?.version ?? '',
@@ -55,26 +60,30 @@ export function createHandlers(db: PaperPeekDatabase, loader: DigestLoader, now:
     },
 
     async savePaper({ id }) {
-      await loader.whenReady();
-      const result = await db.transaction('rw', db.papers, db.saved, async (): Promise<Result<Reply<'savePaper'>>> => {
-        const existing = await db.saved.get(id);
-        if (existing) return ok({ saved: existing });
-        const row = await db.papers.get(id);
-        if (!row) return fail('not-found', `no paper with id ${id}`);
-        const saved: SavedPaper = {
-          id: row.id,
-          title: row.title,
-          abstract: row.abstract,
-          links: [...row.links],
-          digestDate: row.digestDate,
-          savedAt: now(),
-          status: 'to-read',
-          note: '',
-        };
-        await db.saved.put(saved);
-        return ok({ saved });
-      });
-      return result;
+      const digest = await loader.whenReady();
+      const existing = await db.saved.get(id);
+      if (existing) return ok({ saved: existing });
+      const stored = await findPaper(db, digest, id);
+      if (!stored) return fail('not-found', `no paper with id ${id}`);
+      const saved: SavedPaper = {
+        id: stored.id,
+        title: stored.title,
+        abstract: stored.abstract,
+        links: [...stored.links],
+        digestDate: stored.digestDate,
+        savedAt: now(),
+        status: 'to-read',
+        note: '',
+      };
+      // add, not put: if another tab saved it in between, its save (and note) wins.
+      const added = await db.saved.add(saved).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof Error && error.name === 'ConstraintError') return false;
+          throw error;
+        },
+      );
+      return ok({ saved: added ? saved : ((await db.saved.get(id)) ?? saved) });
     },
 
     async unsavePaper({ id }) {

@@ -11,13 +11,12 @@ import {
 } from '../platform/extension-api';
 import { bundledDigest } from 'virtual:paperpeek-digest';
 import { PaperPeekDatabase, openLoaderConnection } from './db';
-import { createDigestLoader, parseBundledChunk } from './digest-loader';
-import type { IndexedPaper } from '../shared/types';
+import { createDigestLoader, parseDigestPart, type DigestPart } from './digest-loader';
 import { createHandlers } from './handlers';
 import { createRouter } from './router';
 
 const db = new PaperPeekDatabase();
-const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBundledChunks);
+const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBundledParts);
 const route = createRouter(createHandlers(db, loader), extensionIdentity());
 
 listenForRequests(route);
@@ -29,11 +28,10 @@ db.on('close', () => loader.reset());
 
 void loader.whenReady().catch(reportLoadFailure);
 
-/** Yields the packaged digest chunk by chunk, reading the next while the last is written. */
-async function* readBundledChunks(): AsyncGenerator<IndexedPaper[]> {
-  const read = (path: string) =>
-    readPackagedJson(path).then((json) => parseBundledChunk(json, bundledDigest.version));
-  const paths = bundledDigest.chunkPaths;
+/** Yields the packaged digest part by part, reading the next while the last is written. */
+async function* readBundledParts(): AsyncGenerator<DigestPart> {
+  const read = (path: string) => readPackagedJson(path).then((json) => parseDigestPart(json, bundledDigest));
+  const paths = bundledDigest.partPaths;
   let next = paths[0] === undefined ? undefined : read(paths[0]);
   for (let i = 0; i < paths.length && next; i++) {
     const current = next;

@@ -45,9 +45,12 @@ describe('Chrome build', () => {
   });
 
   it('bundles the digest as a packaged file with all 81 papers', () => {
-    const digest = readJson(join(DIST, 'digest', 'papers-000.json')) as { papers: { id: string }[]; digestDate: string };
-    expect(digest.papers).toHaveLength(81);
-    expect(digest.digestDate).toBe('Mar 13');
+    const parts = readdirSync(join(DIST, 'digest')).map(
+      (name) => readJson(join(DIST, 'digest', name)) as { paperBuckets: { papers: { title: string }[] }[] },
+    );
+    const titles = parts.flatMap((part) => part.paperBuckets.flatMap((bucket) => bucket.papers.map((p) => p.title)));
+    expect(titles).toHaveLength(81);
+    expect(titles).toContain('Pointer Networks');
   });
 
   it('zips both builds for the stores', () => {

@@ -101,8 +101,9 @@ describe('extension in Chromium', () => {
                 const meta = db.transaction('meta').objectStore('meta').get('bundledDigest');
                 meta.onsuccess = () => {
                   if (!meta.result) return resolve(0); // still loading
-                  const req = db.transaction('papers').objectStore('papers').count();
-                  req.onsuccess = () => resolve(req.result);
+                  const req = db.transaction('paperBuckets').objectStore('paperBuckets').getAll();
+                  req.onsuccess = () =>
+                    resolve((req.result as { papers: unknown[] }[]).reduce((n, bucket) => n + bucket.papers.length, 0));
                 };
               };
             }),

@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaperPeekDatabase } from '../../src/background/db';
-import { createDigestLoader, BUNDLED_META_KEY } from '../../src/background/digest-loader';
+import { BUNDLED_META_KEY, createDigestLoader, type BundledDigestInfo, type DigestPart } from '../../src/background/digest-loader';
 import { createHandlers } from '../../src/background/handlers';
+import { bucketize, bucketCountFor } from '../../src/shared/paper-buckets';
 import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
 import type { IndexedPaper } from '../../src/shared/types';
 import type { Result } from '../../src/shared/result';
@@ -19,9 +20,21 @@ function paper(title: string, abstract = `Abstract of ${title}.`): IndexedPaper 
   };
 }
 
-/** A packaged digest that arrives as one chunk. */
-async function* once(papers: IndexedPaper[]): AsyncGenerator<IndexedPaper[]> {
-  yield papers.map((p) => ({ ...p }));
+/** A packaged digest as the build makes it: bucketed, split into parts of `bucketsPerPart`. */
+function packaged(version: string, papers: IndexedPaper[], bucketsPerPart = 2, bucketCount = bucketCountFor(papers.length)) {
+  const info: BundledDigestInfo = { version, digestDate: 'Mar 13', count: papers.length, bucketCount };
+  const { paperBuckets, keyBuckets } = bucketize(structuredClone(papers), bucketCount);
+  const parts: DigestPart[] = [];
+  for (let start = 0; start < bucketCount; start += bucketsPerPart) {
+    parts.push({
+      paperBuckets: paperBuckets.slice(start, start + bucketsPerPart),
+      keyBuckets: keyBuckets.slice(start, start + bucketsPerPart),
+    });
+  }
+  async function* read(): AsyncGenerator<DigestPart> {
+    yield* parts;
+  }
+  return { info, parts, read };
 }
 
 function unwrap<T>(result: Result<T>): T {
@@ -39,45 +52,55 @@ afterEach(async () => {
   await db.delete();
 });
 
+async function storedIds(): Promise<string[]> {
+  const buckets = await db.paperBuckets.toArray();
+  return buckets.flatMap((bucket) => bucket.papers.map((p) => p.id)).sort();
+}
+
 const digestV1 = [paper('Pointer Networks'), paper('Deep Model Assembling'), paper('Order Matters: Sequence to sequence for sets')];
-const digestV2 = [
-  paper('Pointer Networks', 'A rewritten abstract in the new digest.'),
-  paper('Discrete Key-Value Bottleneck'),
-];
+const digestV2 = [paper('Pointer Networks', 'A rewritten abstract in the new digest.'), paper('Discrete Key-Value Bottleneck')];
+// Many papers, several buckets: placement and stale-bucket removal are exercised.
+const synthetic = (n: number, tag = '') => Array.from({ length: n }, (_, i) => paper(`Synthetic paper ${tag}number ${i}`));
 
 describe('bundled digest loading', () => {
   it('loads the digest once and skips the load when the version is unchanged', async () => {
+    const v1 = packaged('v1', digestV1);
     let reads = 0;
     const read = () => {
       reads++;
-      return once(digestV1);
+      return v1.read();
     };
-    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, read).whenReady();
-    expect(await db.papers.count()).toBe(3);
-    // A new worker start (a new loader) with the same version must not read the file again.
-    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, read).whenReady();
+    await createDigestLoader(db, v1.info, read).whenReady();
+    expect(await storedIds()).toEqual(digestV1.map((p) => p.id).sort());
+    // A new worker start (a new loader) with the same version must not read the files again.
+    const record = await createDigestLoader(db, v1.info, read).whenReady();
     expect(reads).toBe(1);
-    const meta = await db.meta.get(BUNDLED_META_KEY);
-    expect(meta?.value).toMatchObject({ version: 'v1', count: 3, digestDate: 'Mar 13' });
+    expect(record).toMatchObject({ version: 'v1', count: 3, digestDate: 'Mar 13', bucketCount: 1 });
   });
 
   it('a digest reload replaces papers but keeps the reading list and its own copy of the text', async () => {
-    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1)).whenReady();
-    const loaderV1 = createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1));
+    const v1 = packaged('v1', [...digestV1, ...synthetic(300)]);
+    const loaderV1 = createDigestLoader(db, v1.info, v1.read);
     const handlersV1 = createHandlers(db, loaderV1, () => 1000);
     const assembling = paperIdForTitle('Deep Model Assembling');
     const pointer = paperIdForTitle('Pointer Networks');
     unwrap(await handlersV1.savePaper({ id: assembling }, 'content-script'));
     unwrap(await handlersV1.savePaper({ id: pointer }, 'content-script'));
 
-    const loaderV2 = createDigestLoader(db, { version: 'v2', digestDate: 'Mar 14', count: 2 }, () => once(digestV2));
-    const handlersV2 = createHandlers(db, loaderV2);
-    await loaderV2.whenReady();
+    // A smaller digest: fewer buckets, so the previous digest's extra buckets must go.
+    const v2 = packaged('v2', digestV2);
+    expect(v2.info.bucketCount).toBeLessThan(v1.info.bucketCount);
+    const handlersV2 = createHandlers(db, createDigestLoader(db, v2.info, v2.read));
+    expect(unwrap(await handlersV2.stats({}, 'extension-page')).papers).toBe(v1.info.count);
+    await handlersV2.getPaper({ id: pointer }, 'content-script');
 
-    // Papers now mirror the new digest exactly: the dropped paper is gone, the new one is there.
-    const ids = (await db.papers.toCollection().primaryKeys()).sort();
-    expect(ids).toEqual(digestV2.map((p) => p.id).sort());
+    expect(await storedIds()).toEqual(digestV2.map((p) => p.id).sort());
+    expect(await db.paperBuckets.count()).toBe(v2.info.bucketCount);
+    expect(await db.keyBuckets.count()).toBe(v2.info.bucketCount);
     expect(unwrap(await handlersV2.getPaper({ id: assembling }, 'content-script')).paper).toBeNull();
+    expect(unwrap(await handlersV2.getPaper({ id: pointer }, 'content-script')).paper?.abstract).toBe(
+      'A rewritten abstract in the new digest.',
+    );
 
     // The reading list is untouched: both saved papers remain with the text they were saved with.
     const saved = unwrap(await handlersV2.listSaved({}, 'extension-page')).papers;
@@ -88,34 +111,30 @@ describe('bundled digest loading', () => {
       papers: 2,
       saved: 2,
       digestVersion: 'v2',
-      digestDate: 'Mar 14',
+      digestDate: 'Mar 13',
     });
   });
 
-  it('an interrupted load is redone on the next start and leaves no duplicates', async () => {
-    const chunk = 50;
-    const many = Array.from({ length: chunk * 2 + 10 }, (_, i) => paper(`Synthetic paper number ${i}`));
-    const info = { version: 'big', digestDate: '', count: many.length };
-    // The worker dies after the first packaged chunk was written.
-    async function* dying(): AsyncGenerator<IndexedPaper[]> {
-      yield many.slice(0, chunk);
+  it('an interrupted load is redone on the next start', async () => {
+    const big = packaged('big', synthetic(400), 1);
+    expect(big.parts.length).toBeGreaterThan(3);
+    // The worker dies after the first packaged part was written.
+    async function* dying(): AsyncGenerator<DigestPart> {
+      yield big.parts[0] as DigestPart;
       throw new Error('worker stopped');
     }
-    await expect(createDigestLoader(db, info, dying, chunk).whenReady()).rejects.toThrow('worker stopped');
-    expect(await db.papers.count()).toBe(chunk);
+    await expect(createDigestLoader(db, big.info, dying).whenReady()).rejects.toThrow('worker stopped');
     expect(await db.meta.get(BUNDLED_META_KEY)).toBeUndefined();
 
-    async function* whole(): AsyncGenerator<IndexedPaper[]> {
-      yield many.slice(0, chunk * 2);
-      yield many.slice(chunk * 2);
-    }
-    await createDigestLoader(db, info, whole, chunk).whenReady();
-    expect(await db.papers.count()).toBe(many.length);
-    expect(await db.meta.get(BUNDLED_META_KEY)).toBeDefined();
+    const handlers = createHandlers(db, createDigestLoader(db, big.info, big.read));
+    const last = synthetic(400)[399] as IndexedPaper;
+    expect(unwrap(await handlers.getPaper({ id: last.id }, 'content-script')).paper?.title).toBe(last.title);
+    expect(await storedIds()).toEqual(synthetic(400).map((p) => p.id).sort());
   });
 
   it('refuses a packaged digest whose size differs from what the build announced', async () => {
-    const loader = createDigestLoader(db, { version: 'v1', digestDate: '', count: 5 }, () => once(digestV1));
+    const v1 = packaged('v1', digestV1);
+    const loader = createDigestLoader(db, { ...v1.info, count: 5 }, v1.read);
     await expect(loader.whenReady()).rejects.toThrow('holds 3 papers, the build announced 5');
     expect(await db.meta.get(BUNDLED_META_KEY)).toBeUndefined();
   });
@@ -123,9 +142,10 @@ describe('bundled digest loading', () => {
   it('requests that arrive mid-load wait for it instead of seeing a partial digest', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const loader = createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, async function* () {
+    const v1 = packaged('v1', digestV1);
+    const loader = createDigestLoader(db, v1.info, async function* () {
       await gate;
-      yield* once(digestV1);
+      yield* v1.read();
     });
     const handlers = createHandlers(db, loader);
     void loader.whenReady();
@@ -143,24 +163,35 @@ describe('bundled digest loading', () => {
 });
 
 describe('handlers', () => {
-  beforeEach(async () => {
-    await createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1)).whenReady();
-  });
-  const handlers = () =>
-    createHandlers(db, createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: 3 }, () => once(digestV1)));
+  const papers = [...digestV1, ...synthetic(500)];
+  const v1 = packaged('v1', papers);
+  const handlers = () => createHandlers(db, createDigestLoader(db, v1.info, v1.read));
 
-  it('lookup answers only the keys that match, once each', async () => {
-    const { matches } = unwrap(
-      await handlers().lookup(
-        { keys: ['pointer networks', 'pointer networks', 'not a paper title at all', ''] },
-        'content-script',
-      ),
-    );
-    expect(matches.map((m) => m.title)).toEqual(['Pointer Networks']);
+  it('lookup answers only the keys that match, once each, across buckets', async () => {
+    const some = synthetic(500).filter((_, i) => i % 50 === 0);
+    const keys = ['pointer networks', 'pointer networks', 'not a paper title at all', '', ...some.map((p) => p.key)];
+    const { matches } = unwrap(await handlers().lookup({ keys }, 'content-script'));
+    expect(matches.map((m) => m.title).sort()).toEqual(['Pointer Networks', ...some.map((p) => p.title)].sort());
+    expect(matches.every((m) => m.id === paperIdForTitle(m.title))).toBe(true);
+  });
+
+  it('finds every paper by id', async () => {
+    const h = handlers();
+    for (const p of papers.filter((_, i) => i % 37 === 0)) {
+      expect(unwrap(await h.getPaper({ id: p.id }, 'content-script')).paper).toEqual({
+        id: p.id,
+        title: p.title,
+        abstract: p.abstract,
+        links: p.links,
+        digestDate: p.digestDate,
+        source: p.source,
+      });
+    }
   });
 
   it('saving an unknown id is a not-found error, and saving twice keeps the first save', async () => {
-    const h = handlers();
+    let clock = 1;
+    const h = createHandlers(db, createDigestLoader(db, v1.info, v1.read), () => clock++);
     const missing = await h.savePaper({ id: 'zzzzzzzzzzz' }, 'content-script');
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.error.code).toBe('not-found');
@@ -169,7 +200,7 @@ describe('handlers', () => {
     const second = unwrap(await h.savePaper({ id }, 'content-script')).saved;
     expect(second.savedAt).toBe(first.savedAt);
     expect(unwrap(await h.savedState({ ids: [id, 'other'] }, 'content-script')).saved).toEqual([id]);
-    expect(unwrap(await h.unsavePaper({ id }, 'content-script')).removed).toBe(true);
-    expect(unwrap(await h.unsavePaper({ id }, 'content-script')).removed).toBe(false);
+    expect(unwrap(await h.unsavePaper({ id }, 'extension-page')).removed).toBe(true);
+    expect(unwrap(await h.unsavePaper({ id }, 'extension-page')).removed).toBe(false);
   });
 });

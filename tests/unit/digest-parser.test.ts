@@ -192,6 +192,12 @@ describe('variations of the same digest', () => {
     expect(crlf.papers).toEqual(seed.papers);
   });
 
+  it('old-Mac CR line endings give the same papers', () => {
+    const cr = parseDigest(seedText.replace(/\n/g, '\r'), SEED_FILE);
+    expect(cr.problems).toEqual([]);
+    expect(cr.papers).toEqual(seed.papers);
+  });
+
   it('a byte order mark gives the same papers', () => {
     const bom = parseDigest(`\uFEFF${seedText}`, SEED_FILE);
     expect(bom.problems).toEqual([]);

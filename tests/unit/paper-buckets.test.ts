@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { bucketCountFor, bucketize, keyBucketOf, paperBucketOf, PAPERS_PER_BUCKET } from '../../src/shared/paper-buckets';
+import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
+
+const papers = Array.from({ length: 5000 }, (_, i) => {
+  const title = `A Study of Things, Part ${i}`;
+  return { id: paperIdForTitle(title), key: normalizeTitle(title), title, abstract: '', links: [], digestDate: '', source: 'x' };
+});
+
+describe('paper buckets', () => {
+  it('sizes the bucket count to the digest', () => {
+    expect(bucketCountFor(0)).toBe(1);
+    expect(bucketCountFor(81)).toBe(2);
+    expect(bucketCountFor(100_000)).toBe(Math.ceil(100_000 / PAPERS_PER_BUCKET));
+  });
+
+  it('puts every paper in the bucket its id hashes to, and every key in its key bucket', () => {
+    const count = bucketCountFor(papers.length);
+    const { paperBuckets, keyBuckets } = bucketize(papers, count);
+    expect(paperBuckets.map((b) => b.bucket)).toEqual([...Array(count).keys()]);
+    expect(keyBuckets.map((b) => b.bucket)).toEqual([...Array(count).keys()]);
+    for (const bucket of paperBuckets) for (const p of bucket.papers) expect(paperBucketOf(p.id, count)).toBe(bucket.bucket);
+    for (const bucket of keyBuckets) for (const [key] of bucket.entries) expect(keyBucketOf(key, count)).toBe(bucket.bucket);
+    expect(paperBuckets.reduce((n, b) => n + b.papers.length, 0)).toBe(papers.length);
+    expect(keyBuckets.reduce((n, b) => n + b.entries.length, 0)).toBe(papers.length);
+  });
+
+  it('spreads papers evenly enough that no bucket is a hot spot', () => {
+    const { paperBuckets, keyBuckets } = bucketize(papers);
+    const largest = Math.max(...paperBuckets.map((b) => b.papers.length), ...keyBuckets.map((b) => b.entries.length));
+    expect(largest).toBeLessThan(PAPERS_PER_BUCKET * 2);
+  });
+});
