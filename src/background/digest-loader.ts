@@ -15,6 +15,7 @@ import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 
 export const BUNDLED_META_KEY = 'bundledDigest';
+export const RETRY_AFTER_MS = 10_000;
 
 /** Facts about the bundled digest, known at build time. */
 export interface BundledDigestInfo {
@@ -45,8 +46,12 @@ export function createDigestLoader(
   db: PaperPeekDatabase,
   info: BundledDigestInfo,
   readParts: () => AsyncIterable<DigestPart>,
+  now: () => number = Date.now,
 ): DigestLoader {
   let loading: Promise<BundledDigestMeta> | null = null;
+  // A load that failed (say, a corrupt package) is not retried by every request
+  // from every tab: requests within RETRY_AFTER_MS get the same error at once.
+  let lastFailure: { at: number; error: unknown } | null = null;
   let fraction: number | null = null;
   let written = 0;
 
@@ -89,9 +94,11 @@ export function createDigestLoader(
   return {
     whenReady() {
       if (loading) return loading;
+      if (lastFailure && now() - lastFailure.at < RETRY_AFTER_MS) return Promise.reject(lastFailure.error);
       const attempt: Promise<BundledDigestMeta> = load().then(
         (record) => {
           if (loading === attempt) fraction = null;
+          lastFailure = null;
           return record;
         },
         (error: unknown) => {
@@ -99,6 +106,7 @@ export function createDigestLoader(
           if (loading === attempt) {
             loading = null;
             fraction = null;
+            lastFailure = { at: now(), error };
           }
           throw error;
         },
@@ -110,6 +118,7 @@ export function createDigestLoader(
     writtenSoFar: () => written,
     reset() {
       loading = null;
+      lastFailure = null;
     },
   };
 }

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaperPeekDatabase } from '../../src/background/db';
-import { BUNDLED_META_KEY, createDigestLoader, type BundledDigestInfo, type DigestPart } from '../../src/background/digest-loader';
+import { BUNDLED_META_KEY, RETRY_AFTER_MS, createDigestLoader, type BundledDigestInfo, type DigestPart } from '../../src/background/digest-loader';
 import { createHandlers } from '../../src/background/handlers';
 import { bucketize, bucketCountFor } from '../../src/shared/paper-buckets';
 import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
@@ -137,6 +137,26 @@ describe('bundled digest loading', () => {
     const loader = createDigestLoader(db, { ...v1.info, count: 5 }, v1.read);
     await expect(loader.whenReady()).rejects.toThrow('holds 3 papers, the build announced 5');
     expect(await db.meta.get(BUNDLED_META_KEY)).toBeUndefined();
+  });
+
+  it('does not re-read a failing package for every request, but retries after a pause', async () => {
+    const v1 = packaged('v1', digestV1);
+    let reads = 0;
+    let failing = true;
+    let clock = 0;
+    async function* read(): AsyncGenerator<DigestPart> {
+      reads++;
+      if (failing) throw new Error('corrupt part');
+      yield* v1.read();
+    }
+    const loader = createDigestLoader(db, v1.info, read, () => clock);
+    await expect(loader.whenReady()).rejects.toThrow('corrupt part');
+    await expect(loader.whenReady()).rejects.toThrow('corrupt part');
+    expect(reads).toBe(1);
+    failing = false;
+    clock = RETRY_AFTER_MS;
+    await expect(loader.whenReady()).resolves.toMatchObject({ version: 'v1' });
+    expect(reads).toBe(2);
   });
 
   it('requests that arrive mid-load wait for it instead of seeing a partial digest', async () => {
