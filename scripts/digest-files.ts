@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { parseDigest } from '../src/shared/digest-parser';
+import { TITLE_INDEX_FORMAT } from '../src/shared/title-index';
 import { normalizeTitle } from '../src/shared/normalize';
 import type { DigestProblem, IndexedPaper } from '../src/shared/types';
 
@@ -48,6 +49,11 @@ export function bundleDigests(paths: string[]): DigestBundle {
     for (const paper of parsed.papers) byId.set(paper.id, { ...paper, key: normalizeTitle(paper.title) });
   }
   const papers = [...byId.values()];
-  const version = createHash('sha256').update(JSON.stringify(papers)).digest('hex').slice(0, 16);
+  // The index format is part of the version: a new matcher reloads an unchanged digest.
+  const version = createHash('sha256')
+    .update(`index-format-${TITLE_INDEX_FORMAT}\n`)
+    .update(JSON.stringify(papers))
+    .digest('hex')
+    .slice(0, 16);
   return { papers, problems, digestDate, version, files: paths.map((p) => basename(p)) };
 }

@@ -12,9 +12,18 @@
  * The reading list is never touched: saved papers keep their own copy of the text.
  */
 import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
+import { signatureOfKey } from '../shared/title-index';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 
 export const BUNDLED_META_KEY = 'bundledDigest';
+/** Meta row holding the signature prefilter of the bundled digest's keys. */
+export const SIGNATURES_META_KEY = 'titleSignatures';
+
+/** The prefilter as stored: every key signature once, for one digest version. */
+export interface StoredSignatures {
+  version: string;
+  signatures: Uint32Array;
+}
 export const RETRY_AFTER_MS = 10_000;
 
 /** Facts about the bundled digest, known at build time. */
@@ -61,7 +70,9 @@ export function createDigestLoader(
     fraction = 0;
     written = 0;
     const startedAt = Date.now();
+    const signatures = new Set<number>();
     for await (const part of readParts()) {
+      for (const bucket of part.keyBuckets) for (const entry of bucket.entries) signatures.add(signatureOfKey(entry[0]));
       await db.transaction('rw', db.paperBuckets, db.keyBuckets, async () => {
         await db.paperBuckets.bulkPut(part.paperBuckets);
         await db.keyBuckets.bulkPut(part.keyBuckets);
@@ -86,6 +97,8 @@ export function createDigestLoader(
       await db.paperBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
       await db.keyBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
       record.loadMs = Date.now() - startedAt;
+      const stored: StoredSignatures = { version: info.version, signatures: Uint32Array.from(signatures) };
+      await db.meta.put({ name: SIGNATURES_META_KEY, value: stored });
       await db.meta.put({ name: BUNDLED_META_KEY, value: record });
     });
     return record;

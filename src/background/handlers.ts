@@ -2,12 +2,13 @@
  * The background's answers to each protocol method. Payloads arrive already
  * validated by the router; every handler that reads papers waits for the digest.
  */
-import { keyBucketOf, paperBucketOf } from '../shared/paper-buckets';
-import type { Method, PaperMatch, Payload, Reply, SenderKind } from '../shared/protocol';
+import { paperBucketOf } from '../shared/paper-buckets';
+import type { Method, Payload, Reply, SenderKind } from '../shared/protocol';
 import { fail, ok, type Result } from '../shared/result';
 import type { IndexedPaper, Paper, SavedPaper } from '../shared/types';
 import { BUNDLED_META_KEY, type DigestLoader } from './digest-loader';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
+import { createTitleMatcher } from './title-matcher';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind) => Promise<Result<Reply<M>>>;
@@ -25,19 +26,11 @@ export async function findPaper(db: PaperPeekDatabase, digest: BundledDigestMeta
 }
 
 export function createHandlers(db: PaperPeekDatabase, loader: DigestLoader, now: () => number = Date.now): Handlers {
+  const matcher = createTitleMatcher(db);
   return {
-    async lookup({ keys }) {
+    async scan({ units }) {
       const digest = await loader.whenReady();
-      const wanted = new Set(keys.filter((key) => key !== ''));
-      const bucketNumbers = [...new Set([...wanted].map((key) => keyBucketOf(key, digest.bucketCount)))];
-      const buckets = await db.keyBuckets.bulkGet(bucketNumbers);
-      const matches: PaperMatch[] = [];
-      for (const bucket of buckets) {
-        for (const [key, id, title] of bucket?.entries ?? []) {
-          if (wanted.has(key)) matches.push({ key, id, title });
-        }
-      }
-      return ok({ matches });
+      return ok({ hits: await matcher.scan(units, digest) });
     },
 
     async getPaper({ id }) {

@@ -4,6 +4,7 @@
  * which must find its listener already in place.
  */
 import {
+  acceptLifelines,
   extensionIdentity,
   listenForRequests,
   onInstalledOrUpdated,
@@ -20,6 +21,7 @@ const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBun
 const route = createRouter(createHandlers(db, loader), extensionIdentity());
 
 listenForRequests(route);
+acceptLifelines();
 onInstalledOrUpdated(() => void loader.whenReady().catch(reportLoadFailure));
 
 // The database can be closed under us (storage cleared, browser shutting down):

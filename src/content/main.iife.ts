@@ -1,27 +1,29 @@
 /**
- * Content script entry. For now it spots digest titles written as whole link or
- * heading texts and marks the element with `data-paperpeek-id`; the detection
- * issue grows this into full title spotting. It never throws into the page.
+ * Content script entry: spots digest titles on the page and marks them
+ * (src/content/page-scanner.ts). Runs in the isolated world, so page scripts that
+ * override Array, Node or MutationObserver cannot reach our copies. It never
+ * throws into the page, and once the extension is reloaded or removed it takes
+ * its marks and listeners away quietly.
  */
-import { call } from '../platform/extension-api';
-import { MAX_LOOKUP_KEYS } from '../shared/protocol';
-import { collectCandidates } from './collect-candidates';
+import { call, watchForOrphaning } from '../platform/content-runtime';
+import { startPageScanner, type PageScanner } from './page-scanner';
 
-async function scan(): Promise<void> {
-  const candidates = collectCandidates(document);
-  const keys = [...candidates.keys()];
-  // The background rejects oversized requests whole: send pages with many links in slices.
-  for (let start = 0; start < keys.length; start += MAX_LOOKUP_KEYS) {
-    const reply = await call('lookup', { keys: keys.slice(start, start + MAX_LOOKUP_KEYS) });
-    if (!reply.ok) return; // orphaned after an update, or the worker failed: stay quiet
-    for (const match of reply.value.matches) {
-      for (const element of candidates.get(match.key) ?? []) {
-        element.setAttribute('data-paperpeek-id', match.id);
-      }
-    }
+let scanner: PageScanner | null = null;
+let stopWatching: (() => void) | null = null;
+
+function shutDown(): void {
+  try {
+    stopWatching?.();
+    scanner?.stop();
+  } catch {
+    // Nothing left to protect: the page keeps working either way.
   }
+  scanner = null;
 }
 
-scan().catch(() => {
-  /* a broken page must never see our errors */
-});
+try {
+  scanner = startPageScanner(document, (units) => call('scan', { units }), shutDown);
+  stopWatching = watchForOrphaning(shutDown);
+} catch {
+  shutDown();
+}

@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import { fail, type Result } from '../shared/result';
-import type { Method, Payload, Reply } from '../shared/protocol';
+import { LIFELINE_PORT, type Method, type Payload, type Reply } from '../shared/protocol';
 
 /** What the router needs to know about who sent a message. */
 export interface SenderInfo {
@@ -60,4 +60,11 @@ export async function readPackagedJson(path: string): Promise<unknown> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot read packaged file ${path}: HTTP ${response.status}`);
   return response.json() as Promise<unknown>;
+}
+
+/** Accepts content scripts' lifeline ports (see content-runtime.ts); they carry no messages. */
+export function acceptLifelines(): void {
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== LIFELINE_PORT) port.disconnect();
+  });
 }

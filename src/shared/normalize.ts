@@ -14,6 +14,8 @@ const COMBINING_MARKS = /[\u0300-\u036f]/g;
  */
 const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4^]/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Soft hyphens and zero-width characters vanish inside words (`contin\u00ADual`). */
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 /**
@@ -34,7 +36,7 @@ export function normalizeTitle(title: string): string {
   }
   if (!ascii || text !== title) text = text.normalize('NFD').replace(COMBINING_MARKS, '');
   text = text.toLowerCase();
-  if (!ascii) text = text.replace(/ß/g, 'ss');
+  if (!ascii) text = text.replace(/ß/g, 'ss').replace(INVISIBLE, '');
   text = text.replace(APOSTROPHES, '');
   return text.replace(NOT_WORD, ' ').trim();
 }

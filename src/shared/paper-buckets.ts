@@ -6,22 +6,23 @@
  *
  * Two bucket stores, both addressed by a hash modulo the bucket count:
  * - paper buckets by paper id: getPaper(id) is one get;
- * - key buckets by match key: lookup(keys) is one bulkGet, whatever the digest size.
+ * - key buckets by the signature of each match key (src/shared/title-index.ts):
+ *   a scan reads only the buckets its signature hits point to, whatever the digest size.
  *
  * The build groups papers into buckets (the worker only writes them), so this
  * module is shared and pure.
  */
 import { cyrb53 } from './hash';
+import { normalizeTitle } from './normalize';
+import { dropAmbiguousAliases, keyBucketOfSignature, keyEntriesOf, signatureOfKey, type KeyEntry } from './title-index';
 import type { IndexedPaper } from './types';
 
 /** Papers per bucket on average: a bucket row stays around 100 KB. */
 export const PAPERS_PER_BUCKET = 64;
 /** Seeds keep bucket placement independent of the id hash (ids are hashes too). */
 const PAPER_BUCKET_SEED = 0x9e3779b9;
-const KEY_BUCKET_SEED = 0x85ebca6b;
 
-/** One match key of a paper: [key, paper id, title]. The title lets a lookup answer in one read. */
-export type KeyEntry = [key: string, id: string, title: string];
+export type { KeyEntry };
 
 export interface PaperBucket {
   bucket: number;
@@ -42,7 +43,7 @@ export function paperBucketOf(id: string, bucketCount: number): number {
 }
 
 export function keyBucketOf(key: string, bucketCount: number): number {
-  return cyrb53(key, KEY_BUCKET_SEED) % bucketCount;
+  return keyBucketOfSignature(signatureOfKey(key), bucketCount);
 }
 
 /** Groups papers into paper buckets and key buckets; every bucket number in range is present. */
@@ -52,9 +53,13 @@ export function bucketize(
 ): { paperBuckets: PaperBucket[]; keyBuckets: KeyBucket[] } {
   const paperBuckets: PaperBucket[] = Array.from({ length: bucketCount }, (_, bucket) => ({ bucket, papers: [] }));
   const keyBuckets: KeyBucket[] = Array.from({ length: bucketCount }, (_, bucket) => ({ bucket, entries: [] }));
+  const entries: KeyEntry[] = [];
   for (const paper of papers) {
     (paperBuckets[paperBucketOf(paper.id, bucketCount)] as PaperBucket).papers.push(paper);
-    (keyBuckets[keyBucketOf(paper.key, bucketCount)] as KeyBucket).entries.push([paper.key, paper.id, paper.title]);
+    entries.push(...keyEntriesOf(paper, normalizeTitle));
+  }
+  for (const entry of dropAmbiguousAliases(entries)) {
+    (keyBuckets[keyBucketOf(entry[0], bucketCount)] as KeyBucket).entries.push(entry);
   }
   return { paperBuckets, keyBuckets };
 }

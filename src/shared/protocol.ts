@@ -5,13 +5,21 @@
  * Content scripts run inside hostile pages: their payloads are untrusted input.
  */
 import type { Paper, SavedPaper } from './types';
-import { isArrayOf, isExactObject, isPaperId, isStringWithin } from './guards';
+import { isArrayOf, isExactObject, isPaperId, isStringWithin, type Guard } from './guards';
+import type { ScanHit, ScanUnit } from './title-scanner';
 
 export type SenderKind = 'content-script' | 'extension-page';
 
-/** Bounds on lookups so a hostile page cannot make the worker do unbounded work. */
+/** Name of the port a content script holds to learn that its extension went away. */
+export const LIFELINE_PORT = 'paperpeek-lifeline';
+
+/** Bounds on requests so a hostile page cannot make the worker do unbounded work. */
 export const MAX_LOOKUP_KEYS = 2000;
-export const MAX_KEY_LENGTH = 600;
+/** Candidate texts per scan request, and normalised characters per candidate. */
+export const MAX_SCAN_UNITS = 2000;
+export const MAX_UNIT_LENGTH = 2000;
+/** Hyphenation and ellipsis markers per candidate. */
+export const MAX_UNIT_MARKERS = 64;
 
 export interface DigestStats {
   papers: number;
@@ -24,16 +32,12 @@ export interface DigestStats {
   loadingProgress: number | null;
 }
 
-/** What a lookup returns per matched key: enough to mark and label the title. */
-export interface PaperMatch {
-  key: string;
-  id: string;
-  title: string;
-}
+/** A candidate text as sent: every field present (the guard accepts exact shapes only). */
+export type ScanRequestUnit = Required<ScanUnit>;
 
 export interface Requests {
-  /** Match keys (normalizeTitle output) to papers. */
-  lookup: { payload: { keys: string[] }; reply: { matches: PaperMatch[] } };
+  /** Finds digest titles in candidate texts the page has normalised (src/shared/tokenize.ts). */
+  scan: { payload: { units: ScanRequestUnit[] }; reply: { hits: ScanHit[] } };
   getPaper: { payload: { id: string }; reply: { paper: Paper | null } };
   stats: { payload: Record<string, never>; reply: DigestStats };
   savePaper: { payload: { id: string }; reply: { saved: SavedPaper } };
@@ -61,12 +65,20 @@ interface MethodPolicy<M extends Method> {
 const isEmpty = (value: unknown): value is Record<string, never> => isExactObject(value, {});
 const isIdPayload = (value: unknown): value is { id: string } => isExactObject(value, { id: isPaperId });
 const ANY_SENDER = ['content-script', 'extension-page'] as const;
+const isWordIndex = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MAX_UNIT_LENGTH;
+const isScanUnit: Guard<ScanRequestUnit> = (value): value is ScanRequestUnit =>
+  isExactObject<ScanRequestUnit>(value, {
+    text: isStringWithin(MAX_UNIT_LENGTH),
+    joins: isArrayOf(isWordIndex, MAX_UNIT_MARKERS),
+    cuts: isArrayOf(isWordIndex, MAX_UNIT_MARKERS),
+  });
 
 export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
-  lookup: {
+  scan: {
     allowedSenders: ANY_SENDER,
-    isPayload: (value): value is { keys: string[] } =>
-      isExactObject(value, { keys: isArrayOf(isStringWithin(MAX_KEY_LENGTH), MAX_LOOKUP_KEYS) }),
+    isPayload: (value): value is { units: ScanRequestUnit[] } =>
+      isExactObject(value, { units: isArrayOf(isScanUnit, MAX_SCAN_UNITS) }),
   },
   getPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
   stats: { allowedSenders: ANY_SENDER, isPayload: isEmpty },

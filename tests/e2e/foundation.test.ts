@@ -129,7 +129,7 @@ describe('extension in Chromium', () => {
 
   it('answers the next message after the worker was stopped, with the data still there', async () => {
     await session.stopWorkers();
-    // The stopped worker is woken by the content script's lookup on a fresh page load.
+    // The stopped worker is woken by the content script's scan on a fresh page load.
     const marks = await marksOn(session, `${server.origin}/reading-group?after-stop`);
     expect(marks).toEqual(EXPECTED_MARKS);
     await session.stopWorkers();
@@ -141,7 +141,7 @@ describe('extension in Chromium', () => {
     await popup.close();
   });
 
-  it('marks titles on a page with more links than one lookup may carry', async () => {
+  it('marks titles on a page with more links than one scan request may carry', async () => {
     const filler = Array.from({ length: 2600 }, (_, i) => `<li><a href="/n/${i}">Unrelated link number ${i}</a></li>`).join('');
     server.route('/many-links', `<!doctype html><ul>${filler}</ul><h2>Pointer Networks</h2>`);
     const page = await session.context.newPage();
@@ -157,7 +157,7 @@ describe('extension in Chromium', () => {
 
   it('rejects malformed payloads from a page with a typed error', async () => {
     const popup = await openExtensionPage(session);
-    const reply = await sendFrom(popup, 'lookup', { keys: 'pointer networks' });
+    const reply = await sendFrom(popup, 'scan', { units: 'pointer networks' });
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(await sendFrom(popup, 'dropTables', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     await popup.close();

@@ -169,7 +169,7 @@ describe('bundled digest loading', () => {
     });
     const handlers = createHandlers(db, loader);
     void loader.whenReady();
-    const pending = handlers.lookup({ keys: [normalizeTitle('Pointer Networks')] }, 'content-script');
+    const pending = handlers.scan({ units: [{ text: normalizeTitle('Pointer Networks'), joins: [], cuts: [] }] }, 'content-script');
     let settled = false;
     void pending.then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -177,8 +177,10 @@ describe('bundled digest loading', () => {
     // stats does not wait: it reports progress while the load runs.
     expect(unwrap(await handlers.stats({}, 'extension-page')).loadingProgress).toBe(0);
     release();
-    const { matches } = unwrap(await pending);
-    expect(matches).toEqual([{ key: 'pointer networks', id: paperIdForTitle('Pointer Networks'), title: 'Pointer Networks' }]);
+    const { hits } = unwrap(await pending);
+    expect(hits).toEqual([
+      { unit: 0, start: 0, end: 2, id: paperIdForTitle('Pointer Networks'), title: 'Pointer Networks', kind: 'full', distinctive: false },
+    ]);
   });
 });
 
@@ -187,12 +189,39 @@ describe('handlers', () => {
   const v1 = packaged('v1', papers);
   const handlers = () => createHandlers(db, createDigestLoader(db, v1.info, v1.read));
 
-  it('lookup answers only the keys that match, once each, across buckets', async () => {
+  it('scan finds the titles inside candidate texts, across buckets, and nothing else', async () => {
     const some = synthetic(500).filter((_, i) => i % 50 === 0);
-    const keys = ['pointer networks', 'pointer networks', 'not a paper title at all', '', ...some.map((p) => p.key)];
-    const { matches } = unwrap(await handlers().lookup({ keys }, 'content-script'));
-    expect(matches.map((m) => m.title).sort()).toEqual(['Pointer Networks', ...some.map((p) => p.title)].sort());
-    expect(matches.every((m) => m.id === paperIdForTitle(m.title))).toBe(true);
+    const texts = [
+      'pointer networks',
+      'vinyals o 2015 pointer networks neurips',
+      'not a paper title at all',
+      '',
+      ...some.map((p) => `see ${p.key} 2024`),
+    ];
+    const { hits } = unwrap(await handlers().scan({ units: texts.map((text) => ({ text, joins: [], cuts: [] })) }, 'content-script'));
+    expect(hits.map((h) => [h.unit, h.title])).toEqual([
+      [0, 'Pointer Networks'],
+      [1, 'Pointer Networks'],
+      ...some.map((p, i) => [i + 4, p.title]),
+    ]);
+    expect(hits[1]).toMatchObject({ start: 3, end: 5 });
+    expect(hits.every((h) => h.id === paperIdForTitle(h.title))).toBe(true);
+  });
+
+  it('scan survives a worker restart: the prefilter is read back from the database', async () => {
+    const first = createHandlers(db, createDigestLoader(db, v1.info, v1.read));
+    await first.stats({}, 'extension-page');
+    const unit = { text: 'pointer networks', joins: [], cuts: [] };
+    expect(unwrap(await first.scan({ units: [unit] }, 'content-script')).hits).toHaveLength(1);
+    // A new worker: fresh handlers, nothing in memory, the packaged digest unreadable.
+    const restarted = createHandlers(
+      db,
+      createDigestLoader(db, v1.info, async function* () {
+        yield* [];
+        throw new Error('must not be read again');
+      }),
+    );
+    expect(unwrap(await restarted.scan({ units: [unit] }, 'content-script')).hits).toHaveLength(1);
   });
 
   it('finds every paper by id', async () => {

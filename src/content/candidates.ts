@@ -1,0 +1,131 @@
+/**
+ * Picks the candidate texts of a block: the places a title can stand. A short
+ * line (a link, heading, list item, cell, reference entry, a line of BibTeX) is
+ * one candidate whole; the background finds any title inside it. A long line is
+ * running prose: only its links and emphasis, quoted phrases, title-cased runs
+ * and its lead are candidates, so a megabyte of prose costs the page a few
+ * regular-expression passes, not a lookup of every word.
+ */
+import { MAX_UNIT_LENGTH, MAX_UNIT_MARKERS, type ScanRequestUnit } from '../shared/protocol';
+import { tokenize, type Tokens } from '../shared/tokenize';
+import type { TextBlock } from './page-text';
+
+/** Lines up to this long are candidates whole: reference entries run to a few hundred characters. */
+const SHORT_LINE = 600;
+/** The lead of a long line: where a list item or paragraph opens with a title. */
+const LEAD_LENGTH = 300;
+/** Inline elements that set a title apart inside prose. */
+const CARRIER_TAGS = new Set(['A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MARK', 'U']);
+/**
+ * A title-cased run: capitalised words (or digits), joined by spaces, hyphens,
+ * colons, dashes or question marks, with lower-case function words allowed
+ * between them. `In Sequence to Sequence Learning with Neural Networks, we` yields
+ * `In Sequence to Sequence Learning with Neural Networks`.
+ */
+const CAPITALISED = String.raw`[\p{Lu}\d][\p{L}\p{N}'’^$]*`;
+const CONNECTOR = String.raw`(?:a|an|the|of|for|in|on|with|to|and|or|via|by|from|under|at|is|are|as|not|vs|into|over|without|towards?|through|between|using|do|does|can|its|it|we|you|all)`;
+const JOIN = String.raw`(?:[ \t\r\n\u00A0]+|[ \t]*[-‐‑–—:?,][ \t\r\n]*)`;
+const TITLE_CASED_RUN = new RegExp(`${CAPITALISED}(?:${JOIN}(?:${CAPITALISED}|${CONNECTOR}(?=${JOIN})))+`, 'gu');
+const MIN_RUN_CAPITALISED = 3;
+/** Phrases in double or angle quotes (single quotes are too often apostrophes). */
+const QUOTED = /["“„«]([^"“”„«»\n]{8,400})["”»]/gu;
+
+export interface Candidate {
+  block: TextBlock;
+  /** The line the candidate lies in, [lineStart, lineEnd): context for the precision rules. */
+  lineStart: number;
+  lineEnd: number;
+  start: number;
+  end: number;
+  tokens: Tokens;
+}
+
+/** The lines of a block: its text split at `<br>` and preformatted newlines, trimmed. */
+function linesOf(block: TextBlock): [number, number][] {
+  const lines: [number, number][] = [];
+  const cuts = [...block.breaks, block.text.length].sort((a, b) => a - b);
+  let start = 0;
+  for (const cut of cuts) {
+    let from = start;
+    let to = cut;
+    while (from < to && /\s/.test(block.text[from] as string)) from++;
+    while (to > from && /\s/.test(block.text[to - 1] as string)) to--;
+    if (to - from >= 4) lines.push([from, to]);
+    start = cut + 1;
+  }
+  return lines;
+}
+
+/** Ranges of carrier elements (links, emphasis, quotes) inside [from, to) of a block. */
+function carrierRanges(block: TextBlock, from: number, to: number): [number, number][] {
+  const ranges = new Map<Element, [number, number]>();
+  block.nodes.forEach((node, i) => {
+    const start = block.offsets[i] as number;
+    const end = start + node.data.length;
+    if (end <= from || start >= to) return;
+    for (let element = node.parentElement; element && element !== block.element; element = element.parentElement) {
+      if (!CARRIER_TAGS.has(element.tagName.toUpperCase())) continue;
+      const range = ranges.get(element);
+      if (range) range[1] = Math.max(range[1], end);
+      else ranges.set(element, [Math.max(start, from), Math.min(end, to)]);
+    }
+  });
+  return [...ranges.values()];
+}
+
+/** Windows of a long line worth sending: carriers, quotes, title-cased runs and the lead. */
+function windowsOfLongLine(block: TextBlock, from: number, to: number): [number, number][] {
+  const line = block.text.slice(from, to);
+  const windows = carrierRanges(block, from, to);
+  for (const match of line.matchAll(QUOTED)) {
+    const start = from + (match.index ?? 0) + 1;
+    windows.push([start, start + (match[1]?.length ?? 0)]);
+  }
+  for (const match of line.matchAll(TITLE_CASED_RUN)) {
+    const capitalised = match[0].match(/(?:^|[\s\-‐‑–—:?,])[\p{Lu}\d]/gu)?.length ?? 0;
+    if (capitalised < MIN_RUN_CAPITALISED) continue;
+    const start = from + (match.index ?? 0);
+    windows.push([start, start + match[0].length]);
+  }
+  const sentenceEnd = line.slice(20, LEAD_LENGTH).search(/[.!?]\s/);
+  windows.push([from, from + (sentenceEnd >= 0 ? 20 + sentenceEnd + 1 : Math.min(line.length, LEAD_LENGTH))]);
+  return windows;
+}
+
+export function candidatesOf(block: TextBlock): Candidate[] {
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  const lines = linesOf(block);
+  // A title may run over a line break (`Sequence to Sequence<br>Learning with...`):
+  // two short neighbouring lines are also read as one.
+  const spans: [number, number][] = [...lines];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const [start] = lines[i] as [number, number];
+    const [, end] = lines[i + 1] as [number, number];
+    if (end - start <= SHORT_LINE) spans.push([start, end]);
+  }
+  for (const [lineStart, lineEnd] of spans) {
+    const windows: [number, number][] =
+      lineEnd - lineStart <= SHORT_LINE ? [[lineStart, lineEnd]] : windowsOfLongLine(block, lineStart, lineEnd);
+    for (const [start, end] of windows) {
+      const place = `${start}:${end}`;
+      if (end - start < 4 || seen.has(place)) continue;
+      seen.add(place);
+      const tokens = tokenize(block.text, start, end);
+      if (tokens.words.length === 0) continue;
+      candidates.push({ block, lineStart, lineEnd, start, end, tokens });
+    }
+  }
+  return candidates;
+}
+
+/** The candidate as sent to the background, or null when it exceeds the protocol's bounds. */
+export function toScanUnit(candidate: Candidate): ScanRequestUnit | null {
+  const text = candidate.tokens.words.join(' ');
+  if (text.length > MAX_UNIT_LENGTH) return null;
+  return {
+    text,
+    joins: candidate.tokens.joins.slice(0, MAX_UNIT_MARKERS),
+    cuts: candidate.tokens.cuts.slice(0, MAX_UNIT_MARKERS),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Puts marks on the page and takes them off again. A mark is one element with
+ * `data-paperpeek-id` (the test contract of issue 3 §8):
+ *
+ * - when the title is the whole text of an existing link or emphasis, that
+ *   element itself gets the attribute, so the page's structure is untouched;
+ * - otherwise the title's characters are wrapped in a `<paperpeek-mark>` element
+ *   (an unknown element: inline, unstyled by page CSS that targets real tags).
+ *
+ * Marks never nest and never change the page's textContent; links keep working
+ * because nothing is replaced, only wrapped.
+ */
+import { nodeAt, type TextBlock } from './page-text';
+
+export const MARK_ATTRIBUTE = 'data-paperpeek-id';
+/** Set on page elements we marked by attribute, so cleanup removes exactly what we added. */
+export const ADOPTED_ATTRIBUTE = 'data-paperpeek-adopted';
+export const MARK_TAG = 'paperpeek-mark';
+export const MARK_SELECTOR = `[${MARK_ATTRIBUTE}]`;
+
+/** Elements whose whole text can carry the mark themselves: inline carriers, and blocks that hold one title. */
+const ADOPTABLE_TAGS = new Set([
+  'A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MARK', 'U', 'SPAN', 'CODE',
+  'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'DT', 'DD', 'TD', 'TH', 'LI', 'P', 'CAPTION', 'FIGCAPTION', 'SUMMARY',
+]);
+
+export function isOurMark(node: Node): boolean {
+  return node instanceof Element && node.tagName.toLowerCase() === MARK_TAG;
+}
+
+function isInsideMark(node: Node): boolean {
+  const element = node instanceof Element ? node : node.parentElement;
+  return element?.closest(MARK_SELECTOR) != null;
+}
+
+/** The range of block text [start, end) as a DOM Range. */
+export function rangeOf(block: TextBlock, start: number, end: number): Range | null {
+  const from = nodeAt(block, start, false);
+  const to = nodeAt(block, end, true);
+  if (!from || !to || !from.node.isConnected || !to.node.isConnected) return null;
+  if (from.offset > from.node.data.length || to.offset > to.node.data.length) return null; // the page changed the text since
+  const range = document.createRange();
+  range.setStart(from.node, from.offset);
+  range.setEnd(to.node, to.offset);
+  return range;
+}
+
+/**
+ * The innermost adoptable element (inside the block) whose whole text is the
+ * match, give or take punctuation and spaces: `<a>Pointer Networks.</a>`.
+ */
+export function wholeElementOf(range: Range, block: TextBlock, sameWords: (text: string) => boolean): Element | null {
+  const node = range.commonAncestorContainer;
+  for (let element = node instanceof Element ? node : node.parentElement; element; element = element.parentElement) {
+    if (ADOPTABLE_TAGS.has(element.tagName.toUpperCase()) && sameWords(element.textContent ?? '')) return element;
+    if (element === block.element) break;
+  }
+  return null;
+}
+
+export function isVisible(element: Element): boolean {
+  // checkVisibility: display:none, content-visibility and closed <details> (Chrome 105+, Firefox 106+).
+  if (typeof element.checkVisibility !== 'function') return true;
+  return element.checkVisibility({ visibilityProperty: true, opacityProperty: false } as CheckVisibilityOptions);
+}
+
+/** Marks `range` (or `element`, when the match is its whole text) with the paper id; null when it cannot. */
+export function placeMark(range: Range, element: Element | null, id: string): Element | null {
+  if (element) {
+    if (isInsideMark(element) || element.querySelector(MARK_SELECTOR)) return null;
+    element.setAttribute(MARK_ATTRIBUTE, id);
+    element.setAttribute(ADOPTED_ATTRIBUTE, '');
+    return element;
+  }
+  if (isInsideMark(range.startContainer) || isInsideMark(range.endContainer)) return null;
+  const mark = document.createElement(MARK_TAG);
+  mark.setAttribute(MARK_ATTRIBUTE, id);
+  if (range.startContainer === range.endContainer) {
+    range.surroundContents(mark);
+    return mark;
+  }
+  // The title spans inline elements (`<em>Pointer</em> Networks`). Refuse when that
+  // would split a link or already holds a mark; otherwise wrap what the range holds.
+  const ancestor = range.commonAncestorContainer;
+  const inside = ancestor instanceof Element ? ancestor.querySelectorAll(`a, ${MARK_SELECTOR}`) : [];
+  for (const element of inside) {
+    if (!range.intersectsNode(element)) continue;
+    if (element.matches(MARK_SELECTOR)) return null;
+    const wholeInside = range.isPointInRange(element, 0) && range.isPointInRange(element, element.childNodes.length);
+    if (!wholeInside) return null;
+  }
+  mark.appendChild(range.extractContents());
+  range.insertNode(mark);
+  return mark;
+}
+
+/** Removes every mark this script placed under `root`, restoring the page's own elements. */
+export function removeMarks(root: ParentNode): void {
+  for (const element of root.querySelectorAll(MARK_SELECTOR)) {
+    if (isOurMark(element)) {
+      const parent = element.parentNode;
+      if (!parent) continue;
+      while (element.firstChild) parent.insertBefore(element.firstChild, element);
+      parent.removeChild(element);
+    } else if (element.hasAttribute(ADOPTED_ATTRIBUTE)) {
+      element.removeAttribute(MARK_ATTRIBUTE);
+      element.removeAttribute(ADOPTED_ATTRIBUTE);
+    }
+  }
+}

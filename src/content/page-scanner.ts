@@ -1,0 +1,296 @@
+/**
+ * Drives detection on one document: walks it in idle-time slices, sends candidate
+ * texts to the background in batches, marks the titles that pass the precision
+ * rules, and keeps watching for content added later (infinite scroll, history
+ * navigation, expanded threads, open shadow roots).
+ *
+ * Page cost rules (DESIGN.md §5): no slice runs longer than SLICE_MS; mutation
+ * records are batched per frame; past COARSE_RESCAN_NODES added nodes one
+ * coarse rescan replaces the itemised work; a block is scanned again only when
+ * its text changed; our own marks never trigger a rescan.
+ */
+import type { Result } from '../shared/result';
+import type { ScanRequestUnit } from '../shared/protocol';
+import type { ScanHit } from '../shared/title-scanner';
+import { acceptHit } from '../shared/title-context';
+import { tokenize } from '../shared/tokenize';
+import { candidatesOf, toScanUnit, type Candidate } from './candidates';
+import { isOurMark, isVisible, placeMark, rangeOf, removeMarks, wholeElementOf } from './marks';
+import { BlockWalker, blockOf, isInSkippedSubtree, type TextBlock } from './page-text';
+
+const SLICE_MS = 8;
+/** Candidates per scan request, and normalised characters per request. */
+const BATCH_UNITS = 500;
+const BATCH_CHARS = 120_000;
+const COARSE_RESCAN_NODES = 1000;
+
+export type ScanRequest = (units: ScanRequestUnit[]) => Promise<Result<{ hits: ScanHit[] }>>;
+
+export interface PageScanner {
+  /** Stops watching and removes every mark (the extension went away). */
+  stop(): void;
+  /** Resolves when no walk, batch or reply is pending (tests and benchmarks). */
+  idle(): Promise<void>;
+}
+
+interface Accepted {
+  start: number;
+  end: number;
+  id: string;
+  range: Range;
+  element: Element | null;
+}
+
+export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: () => void): PageScanner {
+  const roots: (Element | ShadowRoot)[] = [];
+  const scannedText = new WeakMap<Element, string>();
+  const observedShadowRoots = new WeakSet<ShadowRoot>();
+  const shadowRoots: ShadowRoot[] = [];
+  let walker: BlockWalker | null = null;
+  let batch: { units: ScanRequestUnit[]; candidates: Candidate[]; chars: number } = { units: [], candidates: [], chars: 0 };
+  let inFlight = 0;
+  let sliceScheduled = false;
+  let frameScheduled = false;
+  let stopped = false;
+  let idleWaiters: (() => void)[] = [];
+  const dirtyNodes = new Set<Node>();
+  let addedNodes = 0;
+
+  const observer = new MutationObserver((records) => {
+    try {
+      collectMutations(records);
+    } catch {
+      // A broken page must never see our errors.
+    }
+  });
+
+  function observe(root: Node): void {
+    observer.observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
+  function onShadowRoot(root: ShadowRoot): void {
+    if (observedShadowRoots.has(root)) return;
+    observedShadowRoots.add(root);
+    shadowRoots.push(root);
+    observe(root);
+    roots.push(root);
+  }
+
+  function scheduleSlice(): void {
+    if (sliceScheduled || stopped) return;
+    sliceScheduled = true;
+    const run = () => {
+      sliceScheduled = false;
+      runSlice();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 300 });
+    else setTimeout(run, 1);
+  }
+
+  function runSlice(): void {
+    if (stopped) return;
+    const startedAt = performance.now();
+    const shouldYield = () => performance.now() - startedAt > SLICE_MS;
+    try {
+      while (!shouldYield()) {
+        if (!walker) {
+          const root = roots.shift();
+          if (!root) break;
+          if (!root.isConnected) continue;
+          walker = new BlockWalker(root, onShadowRoot);
+        }
+        const more = walker.step(shouldYield);
+        for (const block of walker.takeBlocks(!more)) queueBlock(block);
+        if (!more) walker = null;
+        if (batch.units.length >= BATCH_UNITS || batch.chars >= BATCH_CHARS) flush();
+      }
+      if (!walker && roots.length === 0) flush();
+    } catch {
+      walker = null; // the page pulled the DOM from under the walk; the observer brings us back
+    }
+    if (walker || roots.length > 0) scheduleSlice();
+    else settleIfIdle();
+  }
+
+  function queueBlock(block: TextBlock): void {
+    if (scannedText.get(block.element) === block.text) return;
+    scannedText.set(block.element, block.text);
+    for (const candidate of candidatesOf(block)) {
+      const unit = toScanUnit(candidate);
+      if (!unit) continue;
+      batch.units.push(unit);
+      batch.candidates.push(candidate);
+      batch.chars += unit.text.length;
+    }
+  }
+
+  function flush(): void {
+    if (batch.units.length === 0) return;
+    const { units, candidates } = batch;
+    batch = { units: [], candidates: [], chars: 0 };
+    inFlight++;
+    void sendScan(units)
+      .then((reply) => {
+        if (stopped) return;
+        if (!reply.ok) {
+          if (reply.error.code === 'forbidden') onFatal(); // the extension went away under us
+          return;
+        }
+        markHits(candidates, reply.value.hits);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        inFlight--;
+        settleIfIdle();
+      });
+  }
+
+  function markHits(candidates: readonly Candidate[], hits: readonly ScanHit[]): void {
+    const byBlock = new Map<TextBlock, Accepted[]>();
+    for (const hit of hits) {
+      const candidate = candidates[hit.unit];
+      if (!candidate || hit.start < 0 || hit.end > candidate.tokens.words.length || hit.start >= hit.end) continue;
+      const accepted = judge(candidate, hit);
+      if (!accepted) continue;
+      const list = byBlock.get(candidate.block) ?? [];
+      list.push(accepted);
+      byBlock.set(candidate.block, list);
+    }
+    for (const list of byBlock.values()) {
+      // Longest first, no overlaps; then place from the end of the block backwards so
+      // splitting a text node never shifts a range still to be placed.
+      list.sort((a, b) => b.end - b.start - (a.end - a.start));
+      const kept: Accepted[] = [];
+      for (const item of list) if (!kept.some((k) => k.start < item.end && item.start < k.end)) kept.push(item);
+      kept.sort((a, b) => b.start - a.start);
+      for (const item of kept) {
+        try {
+          placeMark(item.range, item.element, item.id);
+        } catch {
+          // The page changed this spot meanwhile: skip it, the observer will bring it back.
+        }
+      }
+    }
+    // Our own DOM changes are not page changes.
+    observer.takeRecords();
+  }
+
+  function judge(candidate: Candidate, hit: ScanHit): Accepted | null {
+    const { block, tokens } = candidate;
+    const start = tokens.starts[hit.start] as number;
+    const end = tokens.ends[hit.end - 1] as number;
+    const asWritten = block.text.slice(start, end);
+    const range = rangeOf(block, start, end);
+    // The text changed since it was read? (Line breaks we inserted have no node: compare without spaces.)
+    if (!range || range.toString().replace(/\s+/g, '') !== asWritten.replace(/\s+/g, '')) return null;
+    const words = tokens.words.slice(hit.start, hit.end).join(' ');
+    const element = wholeElementOf(range, block, (text) => tokenize(text).words.join(' ') === words);
+    const accepted = acceptHit({
+      kind: hit.kind,
+      distinctive: hit.distinctive,
+      title: hit.title,
+      asWritten,
+      before: block.text.slice(candidate.lineStart, start),
+      after: block.text.slice(end, candidate.lineEnd),
+      wholeElement: element !== null,
+    });
+    if (!accepted) return null;
+    const target = element ?? range.startContainer.parentElement;
+    if (target && !isVisible(target)) {
+      // Hidden now (a closed <details>, a collapsed thread): read it again once it changes.
+      scannedText.delete(block.element);
+      return null;
+    }
+    return { start, end, id: hit.id, range, element };
+  }
+
+  function collectMutations(records: MutationRecord[]): void {
+    for (const record of records) {
+      if (record.type === 'characterData') {
+        dirtyNodes.add(record.target);
+        continue;
+      }
+      for (const node of record.addedNodes) {
+        if (isOurMark(node)) continue;
+        addedNodes++;
+        dirtyNodes.add(node);
+      }
+    }
+    if (dirtyNodes.size > 0) scheduleFrame();
+  }
+
+  function scheduleFrame(): void {
+    if (frameScheduled || stopped) return;
+    frameScheduled = true;
+    const run = () => {
+      if (!frameScheduled) return;
+      frameScheduled = false;
+      processMutations();
+    };
+    // Hidden tabs get no animation frames: fall back to a timer there.
+    if (doc.visibilityState === 'visible') requestAnimationFrame(run);
+    setTimeout(run, doc.visibilityState === 'visible' ? 250 : 100);
+  }
+
+  function processMutations(): void {
+    try {
+      if (addedNodes > COARSE_RESCAN_NODES && doc.body) {
+        // Past this, itemising costs more than one walk that skips unchanged blocks.
+        roots.push(doc.body);
+      } else {
+        const blocks = new Set<Element>();
+        for (const node of dirtyNodes) {
+          if (!node.isConnected || isInSkippedSubtree(node)) continue;
+          const block = blockOf(node);
+          if (block) blocks.add(block);
+        }
+        for (const block of blocks) {
+          let covered = false;
+          for (const other of blocks) if (other !== block && other.contains(block)) covered = true;
+          if (!covered) roots.push(block);
+        }
+      }
+    } finally {
+      dirtyNodes.clear();
+      addedNodes = 0;
+    }
+    scheduleSlice();
+  }
+
+  function onToggle(event: Event): void {
+    if (!event.isTrusted || !(event.target instanceof Element)) return;
+    dirtyNodes.add(event.target);
+    scheduleFrame();
+  }
+
+  function settleIfIdle(): void {
+    if (walker || roots.length > 0 || inFlight > 0 || sliceScheduled || frameScheduled || batch.units.length > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  doc.addEventListener('toggle', onToggle, true);
+  observe(doc);
+  if (doc.body) roots.push(doc.body);
+  else if (doc.documentElement) roots.push(doc.documentElement);
+  scheduleSlice();
+
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      observer.disconnect();
+      doc.removeEventListener('toggle', onToggle, true);
+      removeMarks(doc);
+      for (const root of shadowRoots) removeMarks(root);
+      settleIfIdle();
+    },
+    idle() {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        settleIfIdle();
+      });
+    },
+  };
+}

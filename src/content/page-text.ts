@@ -1,0 +1,203 @@
+/**
+ * Reads a page's visible-text structure: text grouped into blocks (paragraphs,
+ * list items, cells, headings...) with the text node behind every character, so
+ * a title found in a block's text can be marked on the exact nodes.
+ *
+ * One TreeWalker without a filter function (DESIGN.md §5: a filter callback per
+ * node is what makes walkers slow), resumable so the caller can stop at a time
+ * budget and go on at the next idle slice. Subtrees that never hold a readable
+ * title (scripts, styles, form fields, editable areas, hidden or our own UI) are
+ * skipped whole.
+ */
+
+/** Elements whose text flows inside the surrounding block. Every other element starts a block. */
+const INLINE_TAGS = new Set([
+  'A', 'ABBR', 'B', 'BDI', 'BDO', 'BIG', 'CITE', 'CODE', 'DATA', 'DEL', 'DFN', 'EM', 'FONT', 'I', 'INS', 'KBD',
+  'LABEL', 'MARK', 'NOBR', 'BR', 'Q', 'RUBY', 'S', 'SAMP', 'SMALL', 'SPAN', 'STRIKE', 'STRONG', 'SUB', 'SUP', 'TIME',
+  'TT', 'U', 'VAR', 'WBR', 'PAPERPEEK-MARK',
+]);
+
+/** Subtrees with no readable page text, or text a reader is typing. */
+const SKIPPED_TAGS = new Set([
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'BUTTON', 'IFRAME', 'FRAME',
+  'OBJECT', 'EMBED', 'CANVAS', 'VIDEO', 'AUDIO', 'SVG', 'MATH', 'HEAD', 'TITLE', 'PAPERPEEK-CARD',
+]);
+
+const PREFORMATTED_TAGS = new Set(['PRE', 'LISTING', 'XMP', 'PLAINTEXT']);
+
+export interface TextBlock {
+  element: Element;
+  text: string;
+  /** Text nodes in order, and where each starts in `text`. */
+  nodes: Text[];
+  offsets: number[];
+  /** Positions in `text` where a line ends: a `<br>`, or a newline inside `<pre>`. */
+  breaks: number[];
+}
+
+/** Whether a subtree can hold no readable title. */
+export function isSkippedElement(element: Element): boolean {
+  if (SKIPPED_TAGS.has(element.tagName.toUpperCase())) return true;
+  if (element.hasAttribute('hidden') || element.getAttribute('aria-hidden') === 'true' || element.hasAttribute('inert')) return true;
+  const editable = element.getAttribute('contenteditable');
+  return editable !== null && editable !== 'false';
+}
+
+export function isInlineElement(element: Element): boolean {
+  return INLINE_TAGS.has(element.tagName.toUpperCase());
+}
+
+/** The block an element's text belongs to: itself when it is a block, else its nearest block ancestor. */
+export function blockOf(node: Node): Element | null {
+  let element: Element | null = node instanceof Element ? node : node.parentElement;
+  while (element && isInlineElement(element)) {
+    element = element.parentElement ?? hostOf(element);
+  }
+  return element ?? (node.getRootNode() instanceof ShadowRoot ? (node.getRootNode() as ShadowRoot).host : null);
+}
+
+function hostOf(element: Element): Element | null {
+  const root = element.getRootNode();
+  return root instanceof ShadowRoot ? root.host : null;
+}
+
+/** Whether a node sits in a skipped subtree (checked for mutation targets, which the walker did not vet). */
+export function isInSkippedSubtree(node: Node): boolean {
+  for (let element = node instanceof Element ? node : node.parentElement; element; element = element.parentElement) {
+    if (isSkippedElement(element)) return true;
+  }
+  return false;
+}
+
+/**
+ * Walks one root (an element or a shadow root) and builds its blocks. `step`
+ * returns false once the walk is complete; open shadow roots met on the way are
+ * reported through `onShadowRoot` so the caller can walk and observe them too.
+ */
+export class BlockWalker {
+  private readonly walker: TreeWalker;
+  private readonly blocks = new Map<Element, TextBlock>();
+  private readonly blockOfElement = new Map<Node, Element>();
+  private done = false;
+  private lastTextBlock: TextBlock | null = null;
+
+  constructor(
+    private readonly root: Element | ShadowRoot,
+    private readonly onShadowRoot: (root: ShadowRoot) => void,
+  ) {
+    const doc = root.ownerDocument ?? document;
+    this.walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const rootBlock = root instanceof ShadowRoot ? root.host : blockOf(root);
+    if (rootBlock) this.blockOfElement.set(root, rootBlock);
+  }
+
+  /** Walks until `shouldYield()` says so; returns true while there is more to walk. */
+  step(shouldYield: () => boolean): boolean {
+    if (this.done) return false;
+    let visited = 0;
+    for (;;) {
+      const node = this.walker.nextNode();
+      if (!node) {
+        this.done = true;
+        return false;
+      }
+      if (node.nodeType === Node.TEXT_NODE) this.addText(node as Text);
+      else {
+        this.enterElement(node as Element);
+        if (this.done) return false;
+      }
+      // Checking the clock costs more than a node: look every 256 nodes.
+      if ((++visited & 255) === 0 && shouldYield()) return true;
+    }
+  }
+
+  /** Blocks completed so far; a walk that yields mid-block finishes that block on its next step. */
+  takeBlocks(final: boolean): TextBlock[] {
+    const ready: TextBlock[] = [];
+    const current = this.walker.currentNode;
+    const open = final ? null : this.blockOfElement.get(current instanceof Element ? current : (current.parentNode ?? current));
+    for (const [element, block] of this.blocks) {
+      if (element === open || (open && element.contains(open))) continue;
+      ready.push(block);
+      this.blocks.delete(element);
+    }
+    return ready;
+  }
+
+  private enterElement(element: Element): void {
+    if (isSkippedElement(element)) {
+      this.skipSubtree();
+      return;
+    }
+    const parent = element.parentNode;
+    const parentBlock = parent ? this.blockOfElement.get(parent) : undefined;
+    const block = isInlineElement(element) ? (parentBlock ?? blockOf(element)) : element;
+    if (block) this.blockOfElement.set(element, block);
+    if (element.shadowRoot) this.onShadowRoot(element.shadowRoot);
+    if (element.tagName === 'BR' && block) this.addBreak(this.blockFor(block));
+  }
+
+  private skipSubtree(): void {
+    // Move to the next node after this subtree: its next sibling, or an ancestor's.
+    while (!this.walker.nextSibling()) {
+      if (!this.walker.parentNode()) {
+        this.done = true;
+        return;
+      }
+    }
+    // nextNode() will move past the sibling we landed on: step back onto its predecessor.
+    this.walker.previousNode();
+  }
+
+  /**
+   * A line break that no text node holds (`<br>`, or a nested block between two
+   * runs of this block's text): a "\n" in the block text with no node behind it,
+   * so words on either side never run together.
+   */
+  private addBreak(block: TextBlock): void {
+    if (block.text.length === 0 || block.text.endsWith('\n')) return;
+    block.breaks.push(block.text.length);
+    block.text += '\n';
+  }
+
+  private addText(node: Text): void {
+    const data = node.data;
+    if (data.length === 0) return;
+    const parent = node.parentNode;
+    const element = parent ? (this.blockOfElement.get(parent) ?? blockOf(node)) : null;
+    if (!element) return;
+    const block = this.blockFor(element);
+    if (this.lastTextBlock !== block) this.addBreak(block);
+    this.lastTextBlock = block;
+    block.nodes.push(node);
+    block.offsets.push(block.text.length);
+    if (parent instanceof Element && PREFORMATTED_TAGS.has(element.tagName.toUpperCase())) {
+      for (let at = data.indexOf('\n'); at >= 0; at = data.indexOf('\n', at + 1)) block.breaks.push(block.text.length + at);
+    }
+    block.text += data;
+  }
+
+  private blockFor(element: Element): TextBlock {
+    let block = this.blocks.get(element);
+    if (!block) {
+      block = { element, text: '', nodes: [], offsets: [], breaks: [] };
+      this.blocks.set(element, block);
+    }
+    return block;
+  }
+}
+
+/** The text node and offset holding position `at` of a block's text (end positions map to the previous node). */
+export function nodeAt(block: TextBlock, at: number, isEnd: boolean): { node: Text; offset: number } | null {
+  let low = 0;
+  let high = block.nodes.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    const start = block.offsets[mid] as number;
+    if (start < at || (!isEnd && start === at)) low = mid;
+    else high = mid - 1;
+  }
+  const node = block.nodes[low];
+  if (!node) return null;
+  return { node, offset: at - (block.offsets[low] as number) };
+}

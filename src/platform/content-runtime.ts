@@ -1,0 +1,87 @@
+/**
+ * The browser API as content scripts use it: send a request, and learn when the
+ * extension went away. Written against the native `browser`/`chrome` runtime
+ * rather than webextension-polyfill, because every page pays for the content
+ * script's size (issue 3 §7: 30 KB) and the two calls it needs are promise-based
+ * natively in Chrome 99+ and Firefox.
+ */
+import { LIFELINE_PORT, type Method, type Payload, type Reply } from '../shared/protocol';
+import { fail, type Result } from '../shared/result';
+
+interface NativePort {
+  disconnect(): void;
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+interface NativeRuntime {
+  id?: string;
+  sendMessage(message: unknown): Promise<unknown>;
+  connect(info: { name: string }): NativePort;
+}
+
+function runtime(): NativeRuntime | undefined {
+  const scope = globalThis as { browser?: { runtime?: NativeRuntime }; chrome?: { runtime?: NativeRuntime } };
+  return scope.browser?.runtime ?? scope.chrome?.runtime;
+}
+
+/** Whether this script's extension is still there (false once it was reloaded, updated or removed). */
+export function isExtensionAlive(): boolean {
+  try {
+    const id = runtime()?.id;
+    return typeof id === 'string' && id !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Sends a typed request to the background. Never rejects; a lost extension answers `forbidden`. */
+export async function call<M extends Method>(method: M, payload: Payload<M>): Promise<Result<Reply<M>>> {
+  const api = runtime();
+  if (!api || !isExtensionAlive()) return fail('forbidden', 'the extension is gone');
+  try {
+    const reply: unknown = await api.sendMessage({ method, payload });
+    if (typeof reply === 'object' && reply !== null && 'ok' in reply) return reply as Result<Reply<M>>;
+    return fail('internal', `no reply to ${method}`);
+  } catch (error) {
+    return fail(isExtensionAlive() ? 'internal' : 'forbidden', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Calls `onOrphaned` once this content script has lost its extension. A port to
+ * the background disconnects at once when the extension is reloaded or removed;
+ * it also disconnects when an idle worker is stopped, which is not orphaning, so
+ * the check is repeated when the reader comes back to the tab.
+ */
+export function watchForOrphaning(onOrphaned: () => void): () => void {
+  let reported = false;
+  let port: NativePort | null = null;
+  const check = () => {
+    if (reported || isExtensionAlive()) return;
+    reported = true;
+    stop();
+    onOrphaned();
+  };
+  function stop() {
+    document.removeEventListener('visibilitychange', check);
+    window.removeEventListener('focus', check);
+    try {
+      port?.disconnect();
+    } catch {
+      // already gone
+    }
+    port = null;
+  }
+  document.addEventListener('visibilitychange', check);
+  window.addEventListener('focus', check);
+  try {
+    port = runtime()?.connect({ name: LIFELINE_PORT }) ?? null;
+    port?.onDisconnect.addListener(() => {
+      port = null;
+      check();
+    });
+  } catch {
+    check();
+  }
+  return stop;
+}

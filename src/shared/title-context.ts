@@ -1,0 +1,86 @@
+/**
+ * Precision rules: whether a title found in a page's text is a citation of the
+ * paper or just the same words. Judged from how the words stand in their line,
+ * never from a list of titles (DESIGN.md §5, issue 3 §3):
+ *
+ * - A title that *stands as a title* is marked: the whole text of a link or an
+ *   emphasis, or set off on both sides by punctuation or line ends (a heading, a
+ *   list-item lead, a reference entry `(2015). Pointer networks. NeurIPS.`, a
+ *   quote, BibTeX `title={...}`).
+ * - Inside running prose only a full, distinctive title written as a title
+ *   (title case, or exactly as the digest writes it) is marked, and only when the
+ *   words around it do not continue it into a longer, different title.
+ * - A main title without its subtitle, or a title cut off with an ellipsis, is
+ *   weaker evidence: it must stand as a title.
+ *
+ * Pure string logic, shared so unit tests can pin every rule.
+ */
+import type { HitKind } from './title-scanner';
+
+export interface HitInContext {
+  kind: HitKind;
+  distinctive: boolean;
+  /** The digest's title. */
+  title: string;
+  /** The matched text as the page writes it. */
+  asWritten: string;
+  /** The rest of the line before and after the match. */
+  before: string;
+  after: string;
+  /** The match is the whole text of a link or an emphasis/citation element. */
+  wholeElement: boolean;
+}
+
+/** What may precede a title that stands alone: a line start, list markers, closing brackets, quotes, sentence ends. */
+const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022])\s*$/u;
+/** What may follow it: a line end, sentence or clause punctuation, brackets, quotes, a spaced dash, an ellipsis. */
+const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”’'»|…/]|[-–—]{1,2}\s)/u;
+const FUNCTION_WORDS = new Set(
+  'a an the of for in on with to and or via by from under at is are as not vs into over without toward towards through between using'.split(' '),
+);
+
+export function standsAlone(before: string, after: string): boolean {
+  return OPENS_TITLE.test(before) && CLOSES_TITLE.test(after);
+}
+
+const isCapitalised = (word: string) => /^[\p{Lu}\p{N}]/u.test(word);
+
+/** Written as a title: exactly as the digest writes it, in title case, or in capitals. */
+export function writtenAsTitle(asWritten: string, title: string): boolean {
+  const letters = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '');
+  if (letters(asWritten) === letters(title).slice(0, letters(asWritten).length)) return true;
+  if (/\p{L}/u.test(asWritten) && asWritten === asWritten.toUpperCase()) return true;
+  const content = asWritten.split(/[\s\-–—:]+/).filter((word) => word !== '' && !FUNCTION_WORDS.has(word.toLowerCase()));
+  return content.length > 0 && content.filter(isCapitalised).length / content.length >= 0.75;
+}
+
+/**
+ * Whether the surrounding words look like more of a longer title: a capitalised
+ * word right after (`... Neural Networks Revisited`), a function word then a
+ * capitalised word (`... for Speech`), or a capitalised word right before that
+ * does not open a sentence (`Improved Sequence to Sequence ...`).
+ */
+export function continuesAsTitle(before: string, after: string): boolean {
+  const next = /^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?/u.exec(after);
+  if (next?.[1] && after[0] !== '\n') {
+    if (isCapitalised(next[1])) return true;
+    if (FUNCTION_WORDS.has(next[1].toLowerCase()) && next[2] && isCapitalised(next[2])) return true;
+  }
+  const previous = /([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u.exec(before);
+  if (previous?.[1] && isCapitalised(previous[1])) {
+    const opensSentence = /(?:^|[.!?:;"“(]\s*)$/u.test(before.slice(0, previous.index));
+    if (!opensSentence) return true;
+  }
+  return false;
+}
+
+export function acceptHit(hit: HitInContext): boolean {
+  const alone = hit.wholeElement || standsAlone(hit.before, hit.after);
+  if (hit.kind !== 'full') return alone;
+  if (alone) {
+    // A lower-case phrase set off by commas or dashes in notes is not yet a citation,
+    // unless the title is distinctive or the page writes it the way the digest does.
+    return hit.wholeElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);
+  }
+  return hit.distinctive && writtenAsTitle(hit.asWritten, hit.title) && !continuesAsTitle(hit.before, hit.after);
+}

@@ -1,0 +1,156 @@
+/**
+ * The title index: which word sequences name which paper, and how a page's text
+ * is probed against them without the page ever seeing the title list.
+ *
+ * Every paper contributes match keys (normalizeTitle output, words joined by one
+ * space): its full title, and its main title without the subtitle when that main
+ * title is distinctive on its own. A key is filed under its *signature*, a hash
+ * of its first three words (fewer for shorter keys). The background keeps the
+ * set of signatures in memory as a prefilter; at each word of a candidate text it
+ * hashes the next one, two and three words, and only a signature hit costs a
+ * bucket read and a word-by-word comparison. Lookup cost therefore follows the
+ * length of the text, not the size of the digest (DESIGN.md §5).
+ *
+ * Pure and shared: the build files the keys, the worker scans with them.
+ */
+import { cyrb53 } from './hash';
+
+/** Bump when the key entries or signatures change: the worker then reloads the digest. */
+export const TITLE_INDEX_FORMAT = 2;
+
+/** Words hashed into a signature. Three make prose hits rare ("on the" alone is everywhere). */
+export const SIGNATURE_WORDS = 3;
+
+/** What a key covers: the whole title, or the main title alone (its subtitle dropped). */
+export const KEY_FULL = 0;
+export const KEY_MAIN = 1;
+export type KeyKind = typeof KEY_FULL | typeof KEY_MAIN;
+
+/**
+ * One match key of a paper: the key, the paper, its title for display, what the
+ * key covers and whether the key is distinctive enough to trust in running prose.
+ */
+export type KeyEntry = [key: string, id: string, title: string, kind: KeyKind, distinctive: 0 | 1];
+
+/**
+ * Words that carry no topic. A title made mostly of them ("Sliding Windows Are
+ * Not the End") is less distinctive than its length suggests.
+ */
+const FUNCTION_WORDS = new Set(
+  'a an the of for in on with to and or via by from under at is are as not vs do does can its into over without towards toward through between using we all you be it what how why when which this that their our'.split(
+    ' ',
+  ),
+);
+
+/** A key needs this many words, this many of them content words, to be trusted in prose. */
+const DISTINCTIVE_WORDS = 6;
+const DISTINCTIVE_CONTENT_WORDS = 4;
+/** With a coined token (`CodeGen2`, `LLMs`, `NOTEARS`), three words are enough. */
+const COINED_DISTINCTIVE_WORDS = 3;
+
+/**
+ * A coined token is one no dictionary has: letters mixed with digits (`N2N`,
+ * `E^2`), a capital after a lower-case letter (`CodeGen`, `LeTFuser`), or an
+ * acronym of two or more capitals (`LLM`, `CODA`). Judged on the title as written,
+ * so an all-caps title has none.
+ */
+export function hasCoinedToken(title: string): boolean {
+  if (title === title.toUpperCase()) return false;
+  for (const piece of title.split(/[\s\-–—:/]+/)) {
+    if (/\p{L}/u.test(piece) && /\p{N}/u.test(piece)) return true;
+    if (/\p{Ll}\p{Lu}/u.test(piece)) return true;
+    if (/\p{Lu}.*\p{Lu}/u.test(piece)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a key, as written in `asWritten`, names a paper even inside running
+ * prose. Generic titles (`Pointer Networks`, `Continual Learning in Neural
+ * Networks`, `Deep Model Assembling`) are ordinary phrases: only their context
+ * (a link, a heading, a reference entry) can make them a title.
+ */
+export function isDistinctive(key: string, asWritten: string): boolean {
+  const words = key.split(' ');
+  const content = words.filter((word) => !FUNCTION_WORDS.has(word)).length;
+  if (words.length >= DISTINCTIVE_WORDS && content >= DISTINCTIVE_CONTENT_WORDS) return true;
+  return words.length >= COINED_DISTINCTIVE_WORDS && hasCoinedToken(asWritten);
+}
+
+/**
+ * Separators between a main title and its subtitle: a colon, a spaced dash
+ * (` - `, ` -- `, ` — `), or a question mark followed by more words.
+ */
+const SUBTITLE_SEPARATOR = /:\s|\s[-–—]{1,2}\s|\?\s+(?=\S)/u;
+
+/** The main title as written (before the first subtitle separator), or null when there is none. */
+export function mainTitleOf(title: string): string | null {
+  const match = SUBTITLE_SEPARATOR.exec(title);
+  if (!match || match.index === 0) return null;
+  return title.slice(0, match.index).trim() || null;
+}
+
+/**
+ * The match keys of one paper. The main-title alias exists only when the main
+ * title is distinctive by the same rule as prose matches: a short or generic
+ * main title (`Order Matters`, `CODA-Prompt`) alone is a name or an ordinary
+ * phrase, not a citation of this paper.
+ */
+export function keyEntriesOf(paper: { id: string; title: string; key: string }, normalize: (text: string) => string): KeyEntry[] {
+  const entries: KeyEntry[] = [[paper.key, paper.id, paper.title, KEY_FULL, isDistinctive(paper.key, paper.title) ? 1 : 0]];
+  const main = mainTitleOf(paper.title);
+  if (main !== null) {
+    const mainKey = normalize(main);
+    if (mainKey !== '' && mainKey !== paper.key && isDistinctive(mainKey, main)) {
+      entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 1]);
+    }
+  }
+  return entries;
+}
+
+/**
+ * Drops aliases that would be ambiguous: a main title shared by two papers, or
+ * equal to another paper's full title, names neither for sure.
+ */
+export function dropAmbiguousAliases(entries: KeyEntry[]): KeyEntry[] {
+  const fullKeys = new Set<string>();
+  const aliasOwners = new Map<string, Set<string>>();
+  for (const [key, id, , kind] of entries) {
+    if (kind === KEY_FULL) fullKeys.add(key);
+    else {
+      const owners = aliasOwners.get(key) ?? new Set<string>();
+      owners.add(id);
+      aliasOwners.set(key, owners);
+    }
+  }
+  return entries.filter(
+    ([key, , , kind]) => kind === KEY_FULL || (!fullKeys.has(key) && (aliasOwners.get(key)?.size ?? 0) === 1),
+  );
+}
+
+/** A 32-bit hash of one normalised word. */
+export function wordHash(word: string): number {
+  return cyrb53(word) % 4294967296;
+}
+
+/** Folds word hashes into a signature; the same fold runs at build time and at scan time. */
+export function foldSignature(hashes: readonly number[], start: number, count: number): number {
+  let h = 0x811c9dc5 ^ count;
+  for (let i = start; i < start + count; i++) {
+    h = Math.imul(h ^ (hashes[i] as number), 0x01000193);
+    h ^= h >>> 15;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+/** The signature a key is filed under: its first SIGNATURE_WORDS words. */
+export function signatureOfKey(key: string): number {
+  const words = key.split(' ');
+  const count = Math.min(SIGNATURE_WORDS, words.length);
+  return foldSignature(words.slice(0, count).map(wordHash), 0, count);
+}
+
+export function keyBucketOfSignature(signature: number, bucketCount: number): number {
+  return signature % bucketCount;
+}

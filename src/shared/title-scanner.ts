@@ -1,0 +1,198 @@
+/**
+ * Finds digest titles inside candidate texts (already normalised into words by
+ * the page). Two steps so the caller can batch its storage reads:
+ *
+ * 1. `probeSignatures`: at each word, hash the next one, two and three words and
+ *    keep the positions whose hash is in the signature prefilter (in memory).
+ * 2. `matchProbes`: for those positions only, compare the words with the keys of
+ *    the fetched buckets, longest match first, and return non-overlapping hits.
+ *
+ * Tolerated on top of normalisation: a word hyphenated across a line break
+ * (tried joined), and a title cut off with an ellipsis after enough words.
+ */
+import { KEY_FULL, SIGNATURE_WORDS, foldSignature, wordHash, type KeyEntry } from './title-index';
+
+/** One candidate text as the page sends it. */
+export interface ScanUnit {
+  /** Normalised words joined by single spaces (tokenize().words). */
+  text: string;
+  /** Word indices i where words i and i+1 may be one hyphenated word. */
+  joins?: number[];
+  /** Word indices i followed by an ellipsis. */
+  cuts?: number[];
+}
+
+export type HitKind = 'full' | 'main' | 'truncated';
+
+export interface ScanHit {
+  unit: number;
+  /** Word range [start, end) in the unit's words. */
+  start: number;
+  end: number;
+  id: string;
+  title: string;
+  kind: HitKind;
+  /** Whether the matched key names the paper even in running prose (title-index.ts). */
+  distinctive: boolean;
+}
+
+/** A truncated title must keep at least this many words before its ellipsis. */
+export const MIN_TRUNCATED_WORDS = 5;
+
+/** The words of one unit as matched: plain, or with hyphenated pairs joined. */
+interface WordView {
+  unit: number;
+  words: string[];
+  /** For each view word, the original word range it covers. */
+  from: number[];
+  to: number[];
+  cuts: Set<number>;
+  hashes: number[];
+}
+
+export interface Probe {
+  view: WordView;
+  position: number;
+  signature: number;
+}
+
+function viewsOf(unit: ScanUnit, index: number): WordView[] {
+  const words = unit.text === '' ? [] : unit.text.split(' ');
+  const identity = words.map((_, i) => i);
+  const plain: WordView = {
+    unit: index,
+    words,
+    from: identity,
+    to: identity.map((i) => i + 1),
+    cuts: new Set(unit.cuts ?? []),
+    hashes: [],
+  };
+  const joins = new Set((unit.joins ?? []).filter((i) => i >= 0 && i + 1 < words.length));
+  if (joins.size === 0) return [plain];
+  // The joined reading: every hyphenated pair becomes one word (`contin` + `ual`).
+  const joined: WordView = { unit: index, words: [], from: [], to: [], cuts: new Set(), hashes: [] };
+  for (let i = 0; i < words.length; i++) {
+    const pair = joins.has(i);
+    joined.words.push(pair ? `${words[i]}${words[i + 1]}` : (words[i] as string));
+    joined.from.push(i);
+    const last = pair ? i + 1 : i;
+    joined.to.push(last + 1);
+    if (plain.cuts.has(last)) joined.cuts.add(joined.words.length - 1);
+    if (pair) i++;
+  }
+  return [plain, joined];
+}
+
+/** Positions whose next 1-3 words have a signature in the prefilter. */
+export function probeSignatures(units: readonly ScanUnit[], prefilter: ReadonlySet<number>): Probe[] {
+  const probes: Probe[] = [];
+  units.forEach((unit, index) => {
+    for (const view of viewsOf(unit, index)) {
+      view.hashes = view.words.map(wordHash);
+      for (let position = 0; position < view.words.length; position++) {
+        const longest = Math.min(SIGNATURE_WORDS, view.words.length - position);
+        for (let count = 1; count <= longest; count++) {
+          const signature = foldSignature(view.hashes, position, count);
+          if (prefilter.has(signature)) probes.push({ view, position, signature });
+        }
+      }
+    }
+  });
+  return probes;
+}
+
+interface Candidate {
+  view: WordView;
+  start: number;
+  /** End in view words, exclusive. */
+  end: number;
+  entry: KeyEntry;
+  truncated: boolean;
+}
+
+/** Compares a key with the view's words at `start`; returns the candidate or null. */
+function compare(view: WordView, start: number, entry: KeyEntry, keyWords: readonly string[]): Candidate | null {
+  const { words } = view;
+  let matched = 0;
+  while (matched < keyWords.length && start + matched < words.length && words[start + matched] === keyWords[matched]) {
+    if (matched > 0 && view.cuts.has(start + matched - 1)) break; // an ellipsis ends the title as written
+    matched++;
+  }
+  if (matched === keyWords.length) return { view, start, end: start + matched, entry, truncated: false };
+  if (matched < MIN_TRUNCATED_WORDS) return null;
+  const next = start + matched;
+  // Cut off right after a whole word: `... Investigations with…`
+  if (view.cuts.has(next - 1)) return { view, start, end: next, entry, truncated: true };
+  // Cut off inside a word: `... Investigations with lin…`
+  const partial = words[next];
+  const expected = keyWords[matched];
+  if (partial !== undefined && expected !== undefined && view.cuts.has(next) && expected.startsWith(partial)) {
+    return { view, start, end: next + 1, entry, truncated: true };
+  }
+  return null;
+}
+
+/**
+ * Matches probes against the keys of their buckets and returns the hits, longest
+ * first and never overlapping. A truncated prefix shared by two papers names
+ * neither, and is dropped.
+ */
+export function matchProbes(probes: readonly Probe[], entriesFor: (signature: number) => readonly KeyEntry[]): ScanHit[] {
+  const splitKeys = new Map<string, string[]>();
+  const wordsOf = (key: string): string[] => {
+    let words = splitKeys.get(key);
+    if (!words) {
+      words = key.split(' ');
+      splitKeys.set(key, words);
+    }
+    return words;
+  };
+  const candidates: Candidate[] = [];
+  for (const probe of probes) {
+    const first = probe.view.words[probe.position];
+    for (const entry of entriesFor(probe.signature)) {
+      const keyWords = wordsOf(entry[0]);
+      if (keyWords[0] !== first) continue;
+      // A probe of n words only finds keys filed under n words (1-2 word keys, or 3+).
+      const candidate = compare(probe.view, probe.position, entry, keyWords);
+      if (candidate) candidates.push(candidate);
+    }
+  }
+  // Longest first (in original words), complete titles before truncated ones.
+  const span = (c: Candidate) => (c.view.to[c.end - 1] as number) - (c.view.from[c.start] as number);
+  candidates.sort((a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated));
+  const taken: ScanHit[] = [];
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    const unit = candidate.view.unit;
+    const start = candidate.view.from[candidate.start] as number;
+    const end = candidate.view.to[candidate.end - 1] as number;
+    const [, id, title, kind, distinctive] = candidate.entry;
+    const place = `${unit}:${start}:${end}`;
+    if (candidate.truncated) {
+      const rivals = candidates.filter(
+        (other) =>
+          other.truncated &&
+          other.view.unit === unit &&
+          other.view.from[other.start] === start &&
+          other.view.to[other.end - 1] === end &&
+          other.entry[1] !== id,
+      );
+      if (rivals.length > 0) continue;
+    }
+    if (seen.has(`${place}:${id}`)) continue;
+    if (taken.some((hit) => hit.unit === unit && hit.start < end && start < hit.end)) continue;
+    seen.add(`${place}:${id}`);
+    taken.push({
+      unit,
+      start,
+      end,
+      id,
+      title,
+      kind: candidate.truncated ? 'truncated' : kind === KEY_FULL ? 'full' : 'main',
+      // A cut-off title is judged on what is left of it: only its context can vouch for it.
+      distinctive: distinctive === 1 && !candidate.truncated,
+    });
+  }
+  return taken.sort((a, b) => a.unit - b.unit || a.start - b.start);
+}

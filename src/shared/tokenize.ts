@@ -1,0 +1,125 @@
+/**
+ * Splits page text into match words with their positions, so a match found on
+ * words can be marked on the exact characters. Each word is what normalizeTitle
+ * makes of its piece of text, so `words.join(' ')` of a title as written equals
+ * that title's match key.
+ *
+ * The content script runs this on every candidate text of a page, so the common
+ * case (plain ASCII) is one character loop with no regular expression per word.
+ */
+import { normalizeTitle } from './normalize';
+
+export interface Tokens {
+  /** Normalised words (lower case, no punctuation, digits kept). */
+  words: string[];
+  /** Offsets into the text: word i comes from text.slice(starts[i], ends[i]). */
+  starts: number[];
+  ends: number[];
+  /**
+   * Words hyphenated across a line break (`contin-\nual`, `Ex- amples`): word i
+   * and word i+1 may be one word. The matcher tries them both ways.
+   */
+  joins: number[];
+  /** Words followed by an ellipsis: a title may be cut off after word i. */
+  cuts: number[];
+}
+
+/** Letters join across these inside a word: `NEVIS'22`, `E^2`, `E$^2$`, `don't`. */
+const WORD_JOINERS = "'`^$\u2018\u2019\u02BC\u00B4";
+const LINE_BREAK_HYPHEN = /^[-\u2010\u2011]\s*\n\s*$/;
+const SPACED_HYPHEN = /^[-\u2010\u2011] $/;
+const ELLIPSIS = /\.\.\.|\u2026/;
+const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
+/** A raw token outside ASCII: letters, digits, marks and in-word joiners (plus TeX when present). */
+const UNICODE_TOKEN = /[\p{L}\p{N}\p{M}'`^$\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
+const UNICODE_TEX_TOKEN = /[\p{L}\p{N}\p{M}'`^$\\{}\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
+const LEADING_JOINERS = /^['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]*/;
+const TRAILING_JOINERS = /['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]*$/;
+const EDGE_JOINERS = /^['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+|['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+$/g;
+
+function isAsciiAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** Raw tokens of `text` in [from, to): [start, end) pairs, joiners trimmed from the edges. */
+function rawTokens(text: string, from: number, to: number): number[] {
+  const spans: number[] = [];
+  const slice = text.slice(from, to);
+  if (PRINTABLE_ASCII.test(slice) && !slice.includes('\\')) {
+    let start = -1;
+    for (let i = from; i < to; i++) {
+      if (isAsciiAlnum(text.charCodeAt(i))) {
+        if (start < 0) start = i;
+        continue;
+      }
+      if (start < 0) continue;
+      // Joiners continue a word only when a letter or digit follows them (`E$^2$-LLM` ends at `2`).
+      let next = i;
+      while (next < to && WORD_JOINERS.includes(text[next] as string)) next++;
+      if (next > i && next < to && isAsciiAlnum(text.charCodeAt(next))) {
+        i = next - 1;
+        continue;
+      }
+      spans.push(start, i);
+      start = -1;
+    }
+    if (start >= 0) spans.push(start, to);
+    return spans;
+  }
+  const pattern = slice.includes('\\') ? UNICODE_TEX_TOKEN : UNICODE_TOKEN;
+  pattern.lastIndex = 0;
+  for (const match of slice.matchAll(pattern)) {
+    let start = from + (match.index ?? 0);
+    let end = start + match[0].length;
+    const lead = LEADING_JOINERS.exec(match[0])?.[0].length ?? 0;
+    const trail = TRAILING_JOINERS.exec(match[0])?.[0].length ?? 0;
+    start += lead;
+    end -= trail;
+    if (end > start) spans.push(start, end);
+  }
+  return spans;
+}
+
+function isLowerStart(text: string, at: number): boolean {
+  const ch = text[at] ?? '';
+  return ch !== ch.toUpperCase() && ch === ch.toLowerCase();
+}
+
+/** Tokenizes text[from, to) into match words with positions, joins and cuts. */
+export function tokenize(text: string, from = 0, to = text.length): Tokens {
+  const tokens: Tokens = { words: [], starts: [], ends: [], joins: [], cuts: [] };
+  const spans = rawTokens(text, from, to);
+  let previousEnd = -1;
+  for (let t = 0; t < spans.length; t += 2) {
+    const start = spans[t] as number;
+    const end = spans[t + 1] as number;
+    if (previousEnd >= 0 && !(start - previousEnd === 1 && text.charCodeAt(previousEnd) === 32)) {
+      const gap = text.slice(previousEnd, start);
+      const last = tokens.words.length - 1;
+      if (last >= 0 && (LINE_BREAK_HYPHEN.test(gap) || (SPACED_HYPHEN.test(gap) && isLowerStart(text, start)))) {
+        tokens.joins.push(last);
+      }
+      if (last >= 0 && ELLIPSIS.test(gap)) tokens.cuts.push(last);
+    }
+    const raw = text.slice(start, end);
+    let normalized: string;
+    if (/^[a-z0-9]+$/.test(raw)) normalized = raw;
+    else if (/^[A-Za-z0-9]+$/.test(raw)) normalized = raw.toLowerCase();
+    // `$` only delimits TeX math inside a word (`E$^2$`): drop it rather than read half a formula.
+    else normalized = normalizeTitle(raw.replace(EDGE_JOINERS, '').replace(/\$/g, ''));
+    if (normalized !== '') {
+      for (const word of normalized.split(' ')) {
+        tokens.words.push(word);
+        tokens.starts.push(start);
+        tokens.ends.push(end);
+      }
+    }
+    previousEnd = end;
+  }
+  // An ellipsis right after the last word (`... with linear…`).
+  if (previousEnd >= 0 && tokens.words.length > 0 && ELLIPSIS.test(text.slice(previousEnd, Math.min(to, previousEnd + 4)))) {
+    const last = tokens.words.length - 1;
+    if (tokens.cuts[tokens.cuts.length - 1] !== last) tokens.cuts.push(last);
+  }
+  return tokens;
+}
