@@ -1,0 +1,245 @@
+/**
+ * Title spotting without a browser: tokenising page text, the index's keys and
+ * aliases, the worker's scan, and the precision rules, each variation and each
+ * rule of issue 3 pinned by its own case. Runs on the real bundled digest.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
+import { normalizeTitle } from '../../src/shared/normalize';
+import { bucketize } from '../../src/shared/paper-buckets';
+import { acceptHit, continuesAsTitle, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
+import {
+  KEY_MAIN,
+  dropAmbiguousAliases,
+  hasCoinedToken,
+  isDistinctive,
+  keyEntriesOf,
+  mainTitleOf,
+  signatureOfKey,
+  type KeyEntry,
+} from '../../src/shared/title-index';
+import { matchProbes, probeSignatures, type ScanHit } from '../../src/shared/title-scanner';
+import { tokenize } from '../../src/shared/tokenize';
+
+const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
+const { keyBuckets } = bucketize(bundle.papers);
+const entries = keyBuckets.flatMap((bucket) => bucket.entries);
+const bySignature = new Map<number, KeyEntry[]>();
+for (const entry of entries) {
+  const signature = signatureOfKey(entry[0]);
+  bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
+}
+const prefilter = new Set(bySignature.keys());
+
+/** The worker's scan of one text, as the page would tokenise it. */
+function scan(text: string): (ScanHit & { asWritten: string; before: string; after: string })[] {
+  const tokens = tokenize(text);
+  const unit = { text: tokens.words.join(' '), joins: tokens.joins, cuts: tokens.cuts };
+  const hits = matchProbes(probeSignatures([unit], prefilter), (signature) => bySignature.get(signature) ?? []);
+  return hits.map((hit) => {
+    const start = tokens.starts[hit.start]!;
+    const end = tokens.ends[hit.end - 1]!;
+    return { ...hit, asWritten: text.slice(start, end), before: text.slice(0, start), after: text.slice(end) };
+  });
+}
+
+/** Titles the page would mark in `text` as one line (wholeElement: the line is a link's text). */
+function marked(text: string, wholeElement = false): string[] {
+  return scan(text)
+    .filter((hit) => acceptHit({ ...hit, wholeElement: wholeElement && hit.before.trim() === '' && hit.after.trim() === '' }))
+    .map((hit) => hit.title);
+}
+
+const POINTER = 'Pointer Networks';
+const E2LLM = 'E^2-LLM: Efficient and Extreme Length Extension of Large Language Models';
+const ICL = 'What learning algorithm is in-context learning? Investigations with linear models';
+const CODA = 'CODA-Prompt: COntinual Decomposed Attention-based Prompting for Rehearsal-Free Continual Learning';
+const SEQ2SEQ = 'Sequence to Sequence Learning with Neural Networks';
+const HYPER = 'Continual Learning with Dependency Preserving Hypernetworks';
+const RETHINK = 'Rethinking Multiple Instance Learning for Whole Slide Image Classification: A Good Instance Classifier is All You Need';
+
+describe('tokenize', () => {
+  it('gives every digest title exactly its match key', () => {
+    for (const paper of bundle.papers) expect(tokenize(paper.title).words.join(' ')).toBe(paper.key);
+  });
+
+  it('maps each word back to the characters it came from', () => {
+    const text = '“Pointer Networks,” in NeurIPS';
+    const tokens = tokenize(text);
+    expect(tokens.words).toEqual(['pointer', 'networks', 'in', 'neurips']);
+    expect(tokens.words.map((_, i) => text.slice(tokens.starts[i], tokens.ends[i]))).toEqual(['Pointer', 'Networks', 'in', 'NeurIPS']);
+  });
+
+  it('reads TeX, carets and superscripts in a word the same way', () => {
+    for (const written of ['E$^2$-LLM', 'E^2-LLM', 'E²-LLM', 'E2-LLM']) expect(tokenize(written).words).toEqual(['e2', 'llm']);
+    expect(tokenize("NEVIS'22").words).toEqual(['nevis22']);
+  });
+
+  it('folds diacritics, Unicode dashes and quotes, and drops soft hyphens', () => {
+    expect(tokenize('Naïve Bayes — Über ‘quotes’').words).toEqual(['naive', 'bayes', 'uber', 'quotes']);
+    expect(tokenize('contin\u00ADual').words).toEqual(['continual']);
+  });
+
+  it('notes words hyphenated across a line break, and ellipses', () => {
+    expect(tokenize('contin-\nual learning').joins).toEqual([0]);
+    expect(tokenize('Ex- amples and Rehearsal- Free').joins).toEqual([0]);
+    expect(tokenize('Investigations with lin… more').cuts).toEqual([2]);
+    expect(tokenize('Investigations with...').cuts).toEqual([1]);
+  });
+
+  it('stays in the range it is given', () => {
+    const text = 'xx Pointer Networks yy';
+    expect(tokenize(text, 3, 19).words).toEqual(['pointer', 'networks']);
+  });
+});
+
+describe('title index', () => {
+  it('calls the generic titles of issue 3 generic and long specific titles distinctive', () => {
+    for (const title of [POINTER, 'Continual Learning in Neural Networks', 'Deep Model Assembling', 'Discrete Key-Value Bottleneck']) {
+      expect(isDistinctive(normalizeTitle(title), title)).toBe(false);
+    }
+    for (const title of [SEQ2SEQ, ICL, E2LLM, 'Toolformer: Language Models Can Teach Themselves to Use Tools']) {
+      expect(isDistinctive(normalizeTitle(title), title)).toBe(true);
+    }
+  });
+
+  it('counts function words out: six words of which three carry meaning are not enough', () => {
+    expect(isDistinctive(normalizeTitle('Sliding Windows Are Not the End'), 'Sliding Windows Are Not the End')).toBe(false);
+  });
+
+  it('recognises coined tokens but not capitals of an all-caps title', () => {
+    expect(hasCoinedToken('CodeGen2 Lessons')).toBe(true);
+    expect(hasCoinedToken('LeTFuser')).toBe(true);
+    expect(hasCoinedToken('Efficient LLM Serving')).toBe(true);
+    expect(hasCoinedToken('Pointer Networks')).toBe(false);
+    expect(hasCoinedToken('GENERAL-PURPOSE IN-CONTEXT LEARNING')).toBe(false);
+  });
+
+  it('finds the main title before a colon, a spaced dash or a question', () => {
+    expect(mainTitleOf(CODA)).toBe('CODA-Prompt');
+    expect(mainTitleOf('ProSper -- A Python Library')).toBe('ProSper');
+    expect(mainTitleOf(ICL)).toBe('What learning algorithm is in-context learning');
+    expect(mainTitleOf(POINTER)).toBeNull();
+    expect(mainTitleOf('Once-for-All: Train One Network')).toBe('Once-for-All');
+  });
+
+  it('gives an alias only to a distinctive main title', () => {
+    const keysOf = (title: string) => keyEntriesOf({ id: 'x', title, key: normalizeTitle(title) }, normalizeTitle).map((e) => e[0]);
+    expect(keysOf(RETHINK)).toEqual([normalizeTitle(RETHINK), 'rethinking multiple instance learning for whole slide image classification']);
+    expect(keysOf(CODA)).toEqual([normalizeTitle(CODA)]); // a bare name is not a citation
+    expect(keysOf('Order Matters: Sequence to sequence for sets')).toHaveLength(1);
+  });
+
+  it('drops an alias two papers share, or one that is another paper’s full title', () => {
+    const make = (id: string, title: string) => keyEntriesOf({ id, title, key: normalizeTitle(title) }, normalizeTitle);
+    const shared = dropAmbiguousAliases([
+      ...make('a', 'Learning Robust Sparse Representations for Vision: Part One'),
+      ...make('b', 'Learning Robust Sparse Representations for Vision: Part Two'),
+    ]);
+    expect(shared.filter((e) => e[3] === KEY_MAIN)).toEqual([]);
+    const clash = dropAmbiguousAliases([
+      ...make('a', 'Learning Robust Sparse Representations for Vision: Part One'),
+      ...make('c', 'Learning Robust Sparse Representations for Vision'),
+    ]);
+    expect(clash.filter((e) => e[3] === KEY_MAIN)).toEqual([]);
+  });
+});
+
+describe('scan', () => {
+  it('finds a title inside a longer text, with its word range', () => {
+    const [hit] = scan('Vinyals, O., Fortunato, M., & Jaitly, N. (2015). Pointer networks. NeurIPS.');
+    expect(hit).toMatchObject({ title: POINTER, kind: 'full', asWritten: 'Pointer networks' });
+  });
+
+  it.each([
+    ['ALL CAPS', 'GENERAL-PURPOSE IN-CONTEXT LEARNING BY META-LEARNING TRANSFORMERS', 'General-Purpose In-Context Learning by Meta-Learning Transformers'],
+    ['sentence case', 'Sequence to sequence learning with neural networks', SEQ2SEQ],
+    ['Unicode dashes and quotes', 'E²–LLM: Efficient and Extreme Length Extension of Large Language Models', E2LLM],
+    ['TeX residue', 'E$^2$-LLM: Efficient and Extreme Length Extension of Large Language Models', E2LLM],
+    ['a colon written as a dash', 'Order Matters - Sequence to sequence for sets', 'Order Matters: Sequence to sequence for sets'],
+    ['a colon dropped', 'Order Matters Sequence to sequence for sets', 'Order Matters: Sequence to sequence for sets'],
+    ['line breaks and extra spaces', 'Sequence   to Sequence\nLearning with\tNeural Networks', SEQ2SEQ],
+    ['hyphenation across a line break', 'Sequence to Se-\nquence Learning with Neural Networks', SEQ2SEQ],
+    ['a trailing period and venue', 'Sequence to Sequence Learning with Neural Networks. NeurIPS 2014.', SEQ2SEQ],
+    ['diacritics', 'Séquence to Sequence Learning with Neural Networks', SEQ2SEQ],
+  ])('tolerates %s', (_name, text, title) => {
+    expect(scan(text).map((hit) => hit.title)).toEqual([title]);
+  });
+
+  it('matches a title cut off with an ellipsis after enough words, even inside a word', () => {
+    expect(scan('What learning algorithm is in-context learning? Investigations with…')[0]).toMatchObject({ title: ICL, kind: 'truncated' });
+    expect(scan('What learning algorithm is in-context learning? Investigations with lin...')[0]).toMatchObject({ title: ICL, kind: 'truncated' });
+    // Four words are not enough to name a paper.
+    expect(scan('What learning algorithm is…')).toEqual([]);
+  });
+
+  it('matches the main title alone when it is distinctive', () => {
+    const [hit] = scan('Rethinking Multiple Instance Learning for Whole Slide Image Classification');
+    expect(hit).toMatchObject({ title: RETHINK, kind: 'main' });
+  });
+
+  it('does not match near misses', () => {
+    expect(scan('E2LLM: Encoder Elongated Large Language Models for Long-Context Understanding and Reasoning')).toEqual([]);
+    expect(scan('Continual Learning with Hypernetworks')).toEqual([]);
+    expect(scan('Continual Learning with Dependency Preserving')).toEqual([]);
+    expect(scan(HYPER).map((hit) => hit.title)).toEqual([HYPER]);
+  });
+
+  it('prefers the longest title and never returns overlapping hits', () => {
+    const hits = scan(`${SEQ2SEQ} and ${POINTER}`);
+    expect(hits.map((hit) => hit.title)).toEqual([SEQ2SEQ, POINTER]);
+  });
+
+  it('finds nothing in text that cites none of our papers', () => {
+    expect(scan('Attention Is All You Need. Vaswani et al., 2017. Deep Residual Learning for Image Recognition.')).toEqual([]);
+  });
+});
+
+describe('precision rules', () => {
+  it('does not mark a generic title used as ordinary words in prose', () => {
+    expect(marked('We train pointer networks on sorting tasks.')).toEqual([]);
+    expect(marked('Continual learning in neural networks is hard, as everyone knows.')).toEqual([]);
+    expect(marked('Our deep model assembling approach wins.')).toEqual([]);
+    expect(marked('It uses a discrete key-value bottleneck layer.')).toEqual([]);
+  });
+
+  it('marks a generic title where it stands as a title', () => {
+    expect(marked(POINTER, true)).toEqual([POINTER]); // a link, a heading
+    expect(marked('Vinyals, O., Fortunato, M., & Jaitly, N. (2015). Pointer networks. NeurIPS.')).toEqual([POINTER]); // APA
+    expect(marked('O. Vinyals, M. Fortunato, and N. Jaitly, "Pointer networks," in NeurIPS, 2015.')).toEqual([POINTER]); // IEEE
+    expect(marked('Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly. 2015. Pointer Networks. In NeurIPS.')).toEqual([POINTER]); // ACM
+    expect(marked('(ICLR 22) Continual Learning in Neural Networks')).toEqual(['Continual Learning in Neural Networks']); // list lead
+    expect(marked('As “Deep Model Assembling” shows, it works.')).toEqual(['Deep Model Assembling']); // quoted
+    expect(marked('  title={Discrete Key-Value Bottleneck},')).toEqual(['Discrete Key-Value Bottleneck']); // BibTeX
+  });
+
+  it('marks a distinctive title written as a title inside prose, not one in lower case', () => {
+    expect(marked(`In prior work, ${SEQ2SEQ} showed that LSTMs can translate.`)).toEqual([SEQ2SEQ]);
+    expect(marked('In prior work, sequence to sequence learning with neural networks was popular.')).toEqual([]);
+  });
+
+  it('does not mark a title that the text continues into a longer one', () => {
+    expect(marked(`We read ${SEQ2SEQ} Revisited last week.`)).toEqual([]);
+    expect(marked(`We read Improved ${SEQ2SEQ} last week.`)).toEqual([]);
+    expect(marked('We read Pointer Networks for Combinatorial Optimization.')).toEqual([]);
+  });
+
+  it('asks a main title or a cut-off title to stand as a title', () => {
+    expect(marked('- Rethinking Multiple Instance Learning for Whole Slide Image Classification')).toEqual([RETHINK]);
+    expect(marked('we are Rethinking Multiple Instance Learning for Whole Slide Image Classification today')).toEqual([]);
+    expect(marked('What learning algorithm is in-context learning? Investigations with…')).toEqual([ICL]);
+  });
+
+  it('has small rules that each do one thing', () => {
+    expect(standsAlone('(2015). ', '. NeurIPS')).toBe(true);
+    expect(standsAlone('we train ', ' on')).toBe(false);
+    expect(standsAlone('', '-based models')).toBe(false);
+    expect(writtenAsTitle('Sequence to Sequence Learning', SEQ2SEQ)).toBe(true);
+    expect(writtenAsTitle('sequence to sequence learning', SEQ2SEQ)).toBe(false);
+    expect(writtenAsTitle('SEQUENCE TO SEQUENCE', SEQ2SEQ)).toBe(true);
+    expect(continuesAsTitle('We read ', ' for speech tasks')).toBe(false);
+    expect(continuesAsTitle('We read ', ' for Speech Recognition')).toBe(true);
+    expect(continuesAsTitle('In 2015, ', ' was published')).toBe(false);
+    expect(continuesAsTitle('Then. In ', ' was')).toBe(false);
+  });
+});
