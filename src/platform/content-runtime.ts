@@ -51,7 +51,8 @@ export async function call<M extends Method>(method: M, payload: Payload<M>): Pr
  * Calls `onOrphaned` once this content script has lost its extension. A port to
  * the background disconnects at once when the extension is reloaded or removed;
  * it also disconnects when an idle worker is stopped, which is not orphaning, so
- * the check is repeated when the reader comes back to the tab.
+ * the check is repeated when the reader comes back to the tab. (Reconnecting
+ * would wake the worker every 30 s for every open tab.)
  */
 export function watchForOrphaning(onOrphaned: () => void): () => void {
   let reported = false;
@@ -78,7 +79,9 @@ export function watchForOrphaning(onOrphaned: () => void): () => void {
     port = runtime()?.connect({ name: LIFELINE_PORT }) ?? null;
     port?.onDisconnect.addListener(() => {
       port = null;
+      // Chrome invalidates the old context a moment after the port drops: look again shortly.
       check();
+      for (const delay of [500, 2000, 8000]) setTimeout(check, delay);
     });
   } catch {
     check();

@@ -1,0 +1,271 @@
+/**
+ * Title spotting in a real browser, beyond static pages: content that arrives
+ * later, hostile pages, and what is left behind when the extension goes away.
+ */
+import { execFileSync } from 'node:child_process';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, launchExtension, reloadExtension, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
+
+const PAPERS = new Map(
+  execFileSync('npx', ['tsx', 'scripts/digest-cli.ts', 'list'], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t').reverse() as [string, string]),
+);
+const idOf = (title: string): string => {
+  const id = PAPERS.get(title);
+  if (!id) throw new Error(`not a bundled paper: ${title}`);
+  return id;
+};
+
+const POINTER = 'Pointer Networks';
+const SEQ2SEQ = 'Sequence to Sequence Learning with Neural Networks';
+const DMA = 'Deep Model Assembling';
+const E2LLM = 'E^2-LLM: Efficient and Extreme Length Extension of Large Language Models';
+const TOOLLESS = 'Symbolic Discovery of Optimization Algorithms';
+
+/** Every mark on the page, open shadow roots included, as [paper id, text] in document order. */
+async function marks(page: Page): Promise<[string, string][]> {
+  return page.evaluate(() => {
+    const found: [string, string][] = [];
+    const visit = (root: Document | ShadowRoot) => {
+      for (const element of root.querySelectorAll('*')) {
+        const id = element.getAttribute('data-paperpeek-id');
+        if (id) found.push([id, element.textContent ?? '']);
+        if (element.shadowRoot) visit(element.shadowRoot);
+      }
+    };
+    visit(document);
+    return found;
+  });
+}
+
+async function waitForMarkCount(page: Page, count: number, what: string): Promise<[string, string][]> {
+  return waitFor(async () => {
+    const found = await marks(page);
+    return found.length === count ? found : null;
+  }, what);
+}
+
+/** Waits until the mark count has not changed for `quietMs` (the scanner has settled). */
+async function settledMarks(page: Page, quietMs = 1500): Promise<[string, string][]> {
+  let last = JSON.stringify(await marks(page));
+  let since = Date.now();
+  const deadline = Date.now() + 20_000;
+  while (Date.now() - since < quietMs && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    const now = JSON.stringify(await marks(page));
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+  }
+  return JSON.parse(last) as [string, string][];
+}
+
+const FEED_PAGE = `<!doctype html><title>Feed</title>
+<main id="feed"><article><h3>Unrelated first post</h3><p>Nothing to see.</p></article></main>
+<script>
+  const feed = document.getElementById('feed');
+  const later = [${JSON.stringify(POINTER)}, 'Another unrelated post', ${JSON.stringify(SEQ2SEQ)}];
+  window.addMore = () => {
+    const title = later.shift();
+    if (!title) return;
+    const item = document.createElement('article');
+    item.innerHTML = '<h3><a href="#"></a></h3><p>Posted later.</p>';
+    item.querySelector('a').textContent = title;
+    feed.append(item);
+  };
+</script>`;
+
+const SPA_PAGE = `<!doctype html><title>App</title>
+<nav><a id="go" href="/spa/next">Next page</a></nav><div id="view"><p>Home, no papers here.</p></div>
+<script>
+  document.getElementById('go').addEventListener('click', (event) => {
+    event.preventDefault();
+    history.pushState({}, '', '/spa/next');
+    const view = document.getElementById('view');
+    view.replaceChildren();
+    const heading = document.createElement('h2');
+    heading.textContent = ${JSON.stringify(DMA)};
+    view.append(heading);
+  });
+</script>`;
+
+const THREAD_PAGE = `<!doctype html><title>Thread</title>
+<details id="thread"><summary>Show 2 replies</summary><ul><li><a href="#">${TOOLLESS}</a></li></ul></details>`;
+
+const SHADOW_PAGE = `<!doctype html><title>Shadow</title><div id="host"></div>
+<script>
+  const root = document.getElementById('host').attachShadow({ mode: 'open' });
+  root.innerHTML = '<ul><li><a href="#">${POINTER}</a></li></ul>';
+  setTimeout(() => {
+    const li = document.createElement('li');
+    li.textContent = ${JSON.stringify(SEQ2SEQ)};
+    root.querySelector('ul').append(li);
+  }, 300);
+</script>`;
+
+/**
+ * A page that fights back: it replaces Array, Node and MutationObserver methods,
+ * throws from its own handlers, sets <base href> elsewhere, forbids every style
+ * and script source but its own inline code (CSP), and embeds a same-origin frame.
+ */
+const hostilePage = (origin: string) => `<!doctype html><html><head>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; frame-src 'self'; style-src 'none'">
+<base href="https://elsewhere.invalid/">
+<title>Hostile</title>
+<script>
+  Array.prototype.push = function () { throw new Error('hostile-page-error: push'); };
+  Array.prototype.map = function () { throw new Error('hostile-page-error: map'); };
+  Array.from = () => { throw new Error('hostile-page-error: from'); };
+  Node.prototype.appendChild = function () { throw new Error('hostile-page-error: appendChild'); };
+  Node.prototype.insertBefore = function () { throw new Error('hostile-page-error: insertBefore'); };
+  Element.prototype.querySelectorAll = function () { throw new Error('hostile-page-error: qsa'); };
+  window.MutationObserver = function () { throw new Error('hostile-page-error: observer'); };
+  JSON.stringify = () => { throw new Error('hostile-page-error: json'); };
+  window.addEventListener('load', () => { throw new Error('hostile-page-error: load'); });
+  setTimeout(() => { throw new Error('hostile-page-error: timer'); }, 50);
+  window.clicks = 0;
+</script></head><body>
+<button id="counter" onclick="this.textContent = 'clicked ' + (++window.clicks)">count</button>
+<ol class="references">
+  <li>Vinyals, O., Fortunato, M., &amp; Jaitly, N. (2015). ${POINTER}. NeurIPS.</li>
+  <li><a href="paper.html">${E2LLM}</a></li>
+</ol>
+<iframe src="${origin}/frame" title="embedded"></iframe>
+</body></html>`;
+
+const BIG_PAGE = (() => {
+  // ~100k nodes: 20,000 rows of five nodes each, digest titles at the very end.
+  const rows = Array.from({ length: 20_000 }, (_, i) => `<li><span>row ${i}</span> <b>item</b></li>`).join('');
+  return `<!doctype html><title>Big</title><ul>${rows}</ul><h2>${POINTER}</h2><p><a href="#">${SEQ2SEQ}</a></p>`;
+})();
+
+describe('title spotting in Chromium', () => {
+  let session: ExtensionSession;
+  let server: FixtureServer;
+
+  beforeAll(async () => {
+    server = await startFixtureServer({
+      '/feed': FEED_PAGE,
+      '/spa': SPA_PAGE,
+      '/thread': THREAD_PAGE,
+      '/shadow': SHADOW_PAGE,
+      '/frame': `<!doctype html><p>Framed: <a href="#">${DMA}</a></p>`,
+      '/big': BIG_PAGE,
+      '/orphan': `<!doctype html><h2>${POINTER}</h2><p>Read <a href="#">${SEQ2SEQ}</a> first.</p>`,
+    });
+    server.route('/hostile', hostilePage(server.origin));
+    session = await launchExtension();
+  });
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('marks items an infinite feed adds later, and only the new ones', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/feed`);
+    expect(await settledMarks(page, 800)).toEqual([]);
+    for (let i = 0; i < 3; i++) await page.evaluate(() => (window as unknown as { addMore(): void }).addMore());
+    const found = await waitForMarkCount(page, 2, 'the two digest titles the feed added');
+    expect(found).toEqual([
+      [idOf(POINTER), POINTER],
+      [idOf(SEQ2SEQ), SEQ2SEQ],
+    ]);
+    await page.close();
+  });
+
+  it('marks content swapped in by history-API navigation', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/spa`);
+    await settledMarks(page, 800);
+    await page.click('#go');
+    expect(await waitForMarkCount(page, 1, 'the title on the navigated view')).toEqual([[idOf(DMA), DMA]]);
+    expect(page.url()).toBe(`${server.origin}/spa/next`);
+    await page.close();
+  });
+
+  it('leaves a collapsed thread alone and marks it once expanded', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/thread`);
+    expect(await settledMarks(page, 1000)).toEqual([]);
+    await page.click('summary');
+    expect(await waitForMarkCount(page, 1, 'the title in the expanded thread')).toEqual([[idOf(TOOLLESS), TOOLLESS]]);
+    await page.close();
+  });
+
+  it('marks titles inside open shadow roots, including ones added later', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/shadow`);
+    const found = await waitForMarkCount(page, 2, 'both titles in the shadow root');
+    expect(found.map(([id]) => id).sort()).toEqual([idOf(POINTER), idOf(SEQ2SEQ)].sort());
+    await page.close();
+  });
+
+  it('keeps a hostile page and itself working, and says nothing in its console', async () => {
+    const page = await session.context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${server.origin}/hostile`);
+    // Read through locators (Playwright's isolated utility world): page.evaluate would
+    // run in the page's world, where this page broke Array, JSON and the DOM methods.
+    const markLocator = page.locator('[data-paperpeek-id]');
+    await waitFor(async () => (await markLocator.count()) === 2, 'both titles on the hostile page');
+    const found = [];
+    for (let i = 0; i < 2; i++) found.push([await markLocator.nth(i).getAttribute('data-paperpeek-id'), await markLocator.nth(i).textContent()]);
+    expect(found).toEqual([
+      [idOf(POINTER), POINTER],
+      [idOf(E2LLM), E2LLM],
+    ]);
+    // The page's own code still runs, and the marks are styled despite style-src 'none'.
+    await page.click('#counter');
+    expect(await page.locator('#counter').textContent()).toBe('clicked 1');
+    expect(await markLocator.first().evaluate((el) => getComputedStyle(el).textDecorationStyle)).toBe('dotted');
+    // The link still points where the page's <base> says.
+    expect(await page.locator('a[data-paperpeek-id]').evaluate((a) => (a as HTMLAnchorElement).href)).toBe(
+      'https://elsewhere.invalid/paper.html',
+    );
+    // The same-origin frame keeps working (frames are not scanned: the top page is).
+    expect(await page.frameLocator('iframe').locator('p').textContent()).toContain(DMA);
+    await page.waitForTimeout(1000);
+    const ours = problems.filter((text) => !text.includes('hostile-page-error') && !text.includes('Content Security Policy'));
+    expect(ours).toEqual([]);
+    await page.close();
+  });
+
+  it('marks titles at the end of a 100k-node page', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/big`);
+    expect(await page.evaluate(() => document.getElementsByTagName('*').length)).toBeGreaterThan(60_000);
+    const found = await waitForMarkCount(page, 2, 'the titles after 100k nodes');
+    expect(found).toEqual([
+      [idOf(POINTER), POINTER],
+      [idOf(SEQ2SEQ), SEQ2SEQ],
+    ]);
+    await page.close();
+  });
+
+  it('removes its marks quietly when the extension is reloaded under an open page', async () => {
+    const page = await session.context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${server.origin}/orphan`);
+    await waitForMarkCount(page, 2, 'marks before the reload');
+    const textBefore = await page.evaluate(() => document.body.textContent);
+    await reloadExtension(session);
+    await waitForMarkCount(page, 0, 'the orphaned script to remove its marks');
+    expect(await page.evaluate(() => document.querySelectorAll('paperpeek-mark').length)).toBe(0);
+    expect(await page.evaluate(() => document.body.textContent)).toBe(textBefore);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
