@@ -1,0 +1,118 @@
+// @vitest-environment happy-dom
+/**
+ * The page side of title spotting on a DOM (happy-dom), with the worker's real
+ * matcher behind a fake message channel: what gets sent, what gets marked, and
+ * that nothing is scanned twice and our own marks never trigger a rescan.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
+import { startPageScanner, type PageScanner } from '../../src/content/page-scanner';
+import { bucketize } from '../../src/shared/paper-buckets';
+import { ok } from '../../src/shared/result';
+import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
+import { matchProbes, probeSignatures } from '../../src/shared/title-scanner';
+import type { ScanRequestUnit } from '../../src/shared/protocol';
+
+const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
+const bySignature = new Map<number, KeyEntry[]>();
+for (const entry of bucketize(bundle.papers).keyBuckets.flatMap((b) => b.entries)) {
+  const signature = signatureOfKey(entry[0]);
+  bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
+}
+const prefilter = new Set(bySignature.keys());
+const idOf = (title: string) => bundle.papers.find((p) => p.title === title)!.id;
+
+/** A channel to the real matcher that records every request. */
+function recordingChannel() {
+  const requests: ScanRequestUnit[][] = [];
+  const send = async (units: ScanRequestUnit[]) => {
+    requests.push(units);
+    return ok({ hits: matchProbes(probeSignatures(units, prefilter), (s) => bySignature.get(s) ?? []) });
+  };
+  return { requests, send, sentTexts: () => requests.flat().map((u) => u.text) };
+}
+
+const frames = () => new Promise((resolve) => setTimeout(resolve, 400));
+const marks = () => [...document.querySelectorAll('[data-paperpeek-id]')].map((el) => [el.getAttribute('data-paperpeek-id'), el.textContent]);
+
+let scanner: PageScanner | null = null;
+afterEach(() => {
+  scanner?.stop();
+  scanner = null;
+  document.body.replaceChildren();
+});
+
+describe('page scanner', () => {
+  it('marks titles where they stand as titles and leaves the text of the page as it was', async () => {
+    document.body.innerHTML = `
+      <h2>Pointer Networks</h2>
+      <ol><li>Vinyals, O. (2015). <em>Pointer</em> networks. NeurIPS.</li>
+          <li><a href="/x">Deep Model Assembling</a> [pdf]</li></ol>
+      <p>We train pointer networks on sorting.</p>
+      <textarea>Pointer Networks</textarea>
+      <div hidden>Deep Model Assembling</div>`;
+    const before = document.body.textContent;
+    const channel = recordingChannel();
+    scanner = startPageScanner(document, channel.send, () => undefined);
+    await scanner.idle();
+    expect(marks()).toEqual([
+      [idOf('Pointer Networks'), 'Pointer Networks'],
+      [idOf('Pointer Networks'), 'Pointer networks'],
+      [idOf('Deep Model Assembling'), 'Deep Model Assembling'],
+    ]);
+    expect(document.body.textContent).toBe(before);
+    expect(document.querySelectorAll('[data-paperpeek-id] [data-paperpeek-id]')).toHaveLength(0);
+    // Skipped subtrees are never even sent.
+    expect(channel.sentTexts().filter((t) => t === 'pointer networks')).toHaveLength(1);
+    expect(channel.sentTexts().some((t) => t === 'deep model assembling')).toBe(false);
+  });
+
+  it('sends only what is new when content is added, and never rescans because of its own marks', async () => {
+    document.body.innerHTML = `<ul id="feed"><li><a href="#">Pointer Networks</a></li><li>An unrelated post</li></ul>`;
+    const channel = recordingChannel();
+    scanner = startPageScanner(document, channel.send, () => undefined);
+    await scanner.idle();
+    await frames();
+    const afterFirstScan = channel.requests.length;
+    expect(marks()).toHaveLength(1);
+    // Marking the page changed its DOM: that alone must not cause another request.
+    await frames();
+    expect(channel.requests.length).toBe(afterFirstScan);
+
+    const item = document.createElement('li');
+    item.textContent = 'Sequence to Sequence Learning with Neural Networks';
+    document.getElementById('feed')!.append(item);
+    await frames();
+    await scanner.idle();
+    expect(channel.requests.slice(afterFirstScan).flat().map((u) => u.text)).toEqual([
+      'sequence to sequence learning with neural networks',
+    ]);
+    expect(marks()).toHaveLength(2);
+  });
+
+  it('takes every mark away when stopped', async () => {
+    document.body.innerHTML = `<p><a href="#">Pointer Networks</a> and <b>x</b></p><p>Deep Model Assembling</p>`;
+    const before = document.body.innerHTML.replace(/ data-paperpeek-[a-z]+(="[^"]*")?/g, '');
+    scanner = startPageScanner(document, recordingChannel().send, () => undefined);
+    await scanner.idle();
+    expect(marks()).toHaveLength(2);
+    scanner.stop();
+    expect(marks()).toHaveLength(0);
+    expect(document.querySelectorAll('paperpeek-mark')).toHaveLength(0);
+    expect(document.body.textContent).toBe('Pointer Networks and xDeep Model Assembling');
+    expect(document.body.innerHTML.replace(/<\/?paperpeek-mark[^>]*>/g, '')).toBe(before);
+  });
+
+  it('stops quietly when the background says the extension is gone', async () => {
+    document.body.innerHTML = `<h2>Pointer Networks</h2>`;
+    let fatal = 0;
+    scanner = startPageScanner(
+      document,
+      async () => ({ ok: false, error: { code: 'forbidden', message: 'gone' } }),
+      () => fatal++,
+    );
+    await scanner.idle();
+    expect(fatal).toBe(1);
+    expect(marks()).toEqual([]);
+  });
+});
