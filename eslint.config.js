@@ -38,6 +38,17 @@ export default tseslint.config(
     },
   },
   {
+    // Tests build fixture pages from markup on purpose; text-as-text is a rule for product code.
+    files: ['tests/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='eval']", message: 'No eval.' },
+        { selector: "NewExpression[callee.name='Function']", message: 'No new Function.' },
+      ],
+    },
+  },
+  {
     // Only the platform seam touches the polyfill.
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/platform/**'],
