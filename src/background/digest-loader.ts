@@ -12,7 +12,6 @@
  * The reading list is never touched: saved papers keep their own copy of the text.
  */
 import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
-import { signatureOfKey } from '../shared/title-index';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 
 export const BUNDLED_META_KEY = 'bundledDigest';
@@ -72,7 +71,7 @@ export function createDigestLoader(
     const startedAt = Date.now();
     const signatures = new Set<number>();
     for await (const part of readParts()) {
-      for (const bucket of part.keyBuckets) for (const entry of bucket.entries) signatures.add(signatureOfKey(entry[0]));
+      for (const bucket of part.keyBuckets) for (const entry of bucket.entries) signatures.add(entry[5]);
       await db.transaction('rw', db.paperBuckets, db.keyBuckets, async () => {
         await db.paperBuckets.bulkPut(part.paperBuckets);
         await db.keyBuckets.bulkPut(part.keyBuckets);

@@ -59,7 +59,7 @@ export function bucketize(
     entries.push(...keyEntriesOf(paper, normalizeTitle));
   }
   for (const entry of dropAmbiguousAliases(entries)) {
-    (keyBuckets[keyBucketOf(entry[0], bucketCount)] as KeyBucket).entries.push(entry);
+    (keyBuckets[keyBucketOfSignature(entry[5], bucketCount)] as KeyBucket).entries.push(entry);
   }
   return { paperBuckets, keyBuckets };
 }

@@ -16,7 +16,7 @@
 import { cyrb53 } from './hash';
 
 /** Bump when the key entries or signatures change: the worker then reloads the digest. */
-export const TITLE_INDEX_FORMAT = 2;
+export const TITLE_INDEX_FORMAT = 3;
 
 /** Words hashed into a signature. Three make prose hits rare ("on the" alone is everywhere). */
 export const SIGNATURE_WORDS = 3;
@@ -28,9 +28,10 @@ export type KeyKind = typeof KEY_FULL | typeof KEY_MAIN;
 
 /**
  * One match key of a paper: the key, the paper, its title for display, what the
- * key covers and whether the key is distinctive enough to trust in running prose.
+ * key covers, whether the key is distinctive enough to trust in running prose,
+ * and its signature (stored so neither the load nor a scan recomputes it).
  */
-export type KeyEntry = [key: string, id: string, title: string, kind: KeyKind, distinctive: 0 | 1];
+export type KeyEntry = [key: string, id: string, title: string, kind: KeyKind, distinctive: 0 | 1, signature: number];
 
 /**
  * Words that carry no topic. A title made mostly of them ("Sliding Windows Are
@@ -97,12 +98,14 @@ export function mainTitleOf(title: string): string | null {
  * phrase, not a citation of this paper.
  */
 export function keyEntriesOf(paper: { id: string; title: string; key: string }, normalize: (text: string) => string): KeyEntry[] {
-  const entries: KeyEntry[] = [[paper.key, paper.id, paper.title, KEY_FULL, isDistinctive(paper.key, paper.title) ? 1 : 0]];
+  const entries: KeyEntry[] = [
+    [paper.key, paper.id, paper.title, KEY_FULL, isDistinctive(paper.key, paper.title) ? 1 : 0, signatureOfKey(paper.key)],
+  ];
   const main = mainTitleOf(paper.title);
   if (main !== null) {
     const mainKey = normalize(main);
     if (mainKey !== '' && mainKey !== paper.key && isDistinctive(mainKey, main)) {
-      entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 1]);
+      entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 1, signatureOfKey(mainKey)]);
     }
   }
   return entries;

@@ -43,6 +43,9 @@ export const MIN_TRUNCATED_WORDS = 5;
 interface WordView {
   unit: number;
   words: string[];
+  /** The words joined by single spaces, and where each word starts in it. */
+  text: string;
+  charStarts: number[];
   /** For each view word, the original word range it covers. */
   from: number[];
   to: number[];
@@ -62,15 +65,17 @@ function viewsOf(unit: ScanUnit, index: number): WordView[] {
   const plain: WordView = {
     unit: index,
     words,
+    text: '',
+    charStarts: [],
     from: identity,
     to: identity.map((i) => i + 1),
     cuts: new Set(unit.cuts ?? []),
     hashes: [],
   };
   const joins = new Set((unit.joins ?? []).filter((i) => i >= 0 && i + 1 < words.length));
-  if (joins.size === 0) return [plain];
+  if (joins.size === 0) return [withText(plain)];
   // The joined reading: every hyphenated pair becomes one word (`contin` + `ual`).
-  const joined: WordView = { unit: index, words: [], from: [], to: [], cuts: new Set(), hashes: [] };
+  const joined: WordView = { unit: index, words: [], text: '', charStarts: [], from: [], to: [], cuts: new Set(), hashes: [] };
   for (let i = 0; i < words.length; i++) {
     const pair = joins.has(i);
     joined.words.push(pair ? `${words[i]}${words[i + 1]}` : (words[i] as string));
@@ -80,7 +85,18 @@ function viewsOf(unit: ScanUnit, index: number): WordView[] {
     if (plain.cuts.has(last)) joined.cuts.add(joined.words.length - 1);
     if (pair) i++;
   }
-  return [plain, joined];
+  return [withText(plain), withText(joined)];
+}
+
+function withText(view: WordView): WordView {
+  view.text = view.words.join(' ');
+  let at = 0;
+  view.charStarts = view.words.map((word) => {
+    const start = at;
+    at += word.length + 1;
+    return start;
+  });
+  return view;
 }
 
 /** Positions whose next 1-3 words have a signature in the prefilter. */
@@ -110,7 +126,26 @@ interface Candidate {
   truncated: boolean;
 }
 
-/** Compares a key with the view's words at `start`; returns the candidate or null. */
+/**
+ * Compares a key with the view's text at word `start` without splitting it: the
+ * common case (a whole title, no ellipsis) is one startsWith. Only texts with an
+ * ellipsis take the word-by-word path that recognises cut-off titles.
+ */
+function compareFast(view: WordView, start: number, entry: KeyEntry, keyWords: () => readonly string[]): Candidate | null {
+  const key = entry[0];
+  const at = view.charStarts[start] as number;
+  const end = at + key.length;
+  if (view.text.startsWith(key, at) && (end === view.text.length || view.text.charCodeAt(end) === 32)) {
+    let words = 1;
+    for (let i = key.indexOf(' '); i >= 0; i = key.indexOf(' ', i + 1)) words++;
+    let cutInside = false;
+    for (const cut of view.cuts) if (cut >= start && cut < start + words - 1) cutInside = true;
+    if (!cutInside) return { view, start, end: start + words, entry, truncated: false };
+  }
+  return view.cuts.size > 0 ? compare(view, start, entry, keyWords()) : null;
+}
+
+/** Compares a key with the view's words at `start`, word by word; returns the candidate or null. */
 function compare(view: WordView, start: number, entry: KeyEntry, keyWords: readonly string[]): Candidate | null {
   const { words } = view;
   let matched = 0;
@@ -149,12 +184,10 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
   };
   const candidates: Candidate[] = [];
   for (const probe of probes) {
-    const first = probe.view.words[probe.position];
     for (const entry of entriesFor(probe.signature)) {
-      const keyWords = wordsOf(entry[0]);
-      if (keyWords[0] !== first) continue;
-      // A probe of n words only finds keys filed under n words (1-2 word keys, or 3+).
-      const candidate = compare(probe.view, probe.position, entry, keyWords);
+      // A bucket holds many openings: compare only keys filed under this probe's signature.
+      if (entry[5] !== probe.signature) continue;
+      const candidate = compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0]));
       if (candidate) candidates.push(candidate);
     }
   }
