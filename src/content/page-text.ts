@@ -24,6 +24,8 @@ const SKIPPED_TAGS = new Set([
 ]);
 
 const PREFORMATTED_TAGS = new Set(['PRE', 'LISTING', 'XMP', 'PLAINTEXT']);
+/** Computed-style reads a walk may spend on touching text runs (each forces up-to-date style). */
+const MAX_STYLE_CHECKS = 2000;
 
 export interface TextBlock {
   element: Element;
@@ -80,6 +82,9 @@ export class BlockWalker {
   private readonly blockOfElement = new Map<Node, Element>();
   private done = false;
   private lastTextBlock: TextBlock | null = null;
+  private lastText: Text | null = null;
+  /** Computed-style reads left for this walk (see separatesVisually). */
+  private styleChecks = MAX_STYLE_CHECKS;
 
   constructor(
     private readonly root: Element | ShadowRoot,
@@ -168,13 +173,38 @@ export class BlockWalker {
     if (!element) return;
     const block = this.blockFor(element);
     if (this.lastTextBlock !== block) this.addBreak(block);
+    else if (this.lastText && this.separatesVisually(this.lastText, node)) this.addBreak(block);
     this.lastTextBlock = block;
+    this.lastText = node;
     block.nodes.push(node);
     block.offsets.push(block.text.length);
     if (parent instanceof Element && PREFORMATTED_TAGS.has(element.tagName.toUpperCase())) {
       for (let at = data.indexOf('\n'); at >= 0; at = data.indexOf('\n', at + 1)) block.breaks.push(block.text.length + at);
     }
     block.text += data;
+  }
+
+  /**
+   * Whether two text runs that touch with no space between them are laid out
+   * apart: inline tags styled as blocks (a link card's `<span class=host>` and
+   * `<strong class=title>`, flex items) read as "arxiv.orgTrain Once". Only
+   * such touching runs cost a computed-style read, and a walk does at most
+   * MAX_STYLE_CHECKS of them.
+   */
+  private separatesVisually(previous: Text, next: Text): boolean {
+    if (previous.parentNode === next.parentNode || this.styleChecks <= 0) return false;
+    const before = previous.data;
+    if (/\s$/.test(before) || /^\s/.test(next.data)) return false;
+    const view = next.ownerDocument.defaultView;
+    if (!view) return false;
+    const laidOutApart = (element: Element | null, other: Node): boolean => {
+      for (; element && !element.contains(other); element = element.parentElement) {
+        this.styleChecks--;
+        if (!view.getComputedStyle(element).display.startsWith('inline')) return true;
+      }
+      return false;
+    };
+    return laidOutApart(previous.parentElement, next) || laidOutApart(next.parentElement, previous);
   }
 
   private blockFor(element: Element): TextBlock {

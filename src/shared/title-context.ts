@@ -7,9 +7,10 @@
  *   emphasis, or set off on both sides by punctuation or line ends (a heading, a
  *   list-item lead, a reference entry `(2015). Pointer networks. NeurIPS.`, a
  *   quote, BibTeX `title={...}`).
- * - Inside running prose only a full, distinctive title written as a title
- *   (title case, or exactly as the digest writes it) is marked, and only when the
- *   words around it do not continue it into a longer, different title.
+ * - Inside running prose only a full title written as a title (title case, or
+ *   exactly as the digest writes it) is marked: a distinctive one when the words
+ *   around it do not continue it into a longer, different title, any one when a
+ *   citation follows it (`Pointer Networks (Vinyals et al., 2015)`).
  * - A main title without its subtitle, or a title cut off with an ellipsis, is
  *   weaker evidence: it must stand as a title.
  *
@@ -74,6 +75,13 @@ export function continuesAsTitle(before: string, after: string): boolean {
   return false;
 }
 
+/** A citation right after the title: `(Vinyals et al., 2015)`, `(2015)`, `[12]`, `[3, 7]`. */
+const CITATION_AFTER = /^\s*(?:\([^()]{0,80}\b(?:19|20)\d{2}[a-z]?\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])/u;
+
+export function citedRightAfter(after: string): boolean {
+  return CITATION_AFTER.test(after);
+}
+
 export function acceptHit(hit: HitInContext): boolean {
   const alone = hit.wholeElement || standsAlone(hit.before, hit.after);
   if (hit.kind !== 'full') return alone;
@@ -82,5 +90,9 @@ export function acceptHit(hit: HitInContext): boolean {
     // unless the title is distinctive or the page writes it the way the digest does.
     return hit.wholeElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);
   }
-  return hit.distinctive && writtenAsTitle(hit.asWritten, hit.title) && !continuesAsTitle(hit.before, hit.after);
+  if (!writtenAsTitle(hit.asWritten, hit.title)) return false;
+  // A title-cased title followed by its citation names the paper, generic or not:
+  // `extends Pointer Networks (Vinyals et al., 2015)`.
+  if (citedRightAfter(hit.after) && !continuesAsTitle(hit.before, '')) return true;
+  return hit.distinctive && !continuesAsTitle(hit.before, hit.after);
 }

@@ -243,3 +243,12 @@ describe('precision rules', () => {
     expect(continuesAsTitle('Then. In ', ' was')).toBe(false);
   });
 });
+
+describe('citations in prose', () => {
+  it('marks a title-cased generic title followed by its citation, not a lower-case one', () => {
+    expect(marked('Extends Pointer Networks (Vinyals et al., 2015) to sets.')).toEqual([POINTER]);
+    expect(marked('This builds on Pointer Networks [12] and more.')).toEqual([POINTER]);
+    expect(marked('we train pointer networks (Vinyals et al., 2015) on sorting')).toEqual([]);
+    expect(marked('We train Pointer Networks on sorting (Vinyals et al., 2015).')).toEqual([]);
+  });
+});
