@@ -13,6 +13,7 @@ const boundaries = [
   { target: './src/ui', from: './src', except: ['./shared', './ui'], message: 'src/ui gets data through props: it may import only src/shared.' },
   { target: './src/popup', from: './src', except: ['./shared', './platform', './ui', './popup'], message: 'src/popup may import src/shared, src/platform and src/ui.' },
   { target: './src/options', from: './src', except: ['./shared', './platform', './ui', './options'], message: 'src/options may import src/shared, src/platform and src/ui.' },
+  { target: './src/paper', from: './src', except: ['./shared', './platform', './ui', './paper'], message: 'src/paper may import src/shared, src/platform and src/ui.' },
 ];
 
 export default tseslint.config(

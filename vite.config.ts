@@ -7,14 +7,35 @@ import { DEFAULT_SEEDS_DIR } from './scripts/digest-files';
 
 // PAPERPEEK_SEEDS_DIR lets tests and benchmarks build with another digest.
 const seedsDir = process.env.PAPERPEEK_SEEDS_DIR ? resolve(process.env.PAPERPEEK_SEEDS_DIR) : DEFAULT_SEEDS_DIR;
+const outDir = process.env.PAPERPEEK_OUT_DIR ?? 'dist';
 
-export default defineConfig({
-  plugins: [digestPlugin(seedsDir), crx({ manifest: manifest as ManifestV3Export })],
-  build: {
-    outDir: process.env.PAPERPEEK_OUT_DIR ?? 'dist',
-    emptyOutDir: true,
-    // Readable stack traces from users' bug reports; no eval-based source maps.
-    sourcemap: false,
-    target: 'es2022',
-  },
+/** Where the lazily loaded hover card module lands inside the extension (see scripts/build.ts). */
+export const CARD_MODULE_PATH = 'card/card.js';
+
+export default defineConfig(() => {
+  if (process.env.PAPERPEEK_BUILD === 'card') {
+    // Second pass: the hover card as one self-contained ES module (Preact and the
+    // positioning library included), imported by the content script on first hover.
+    return {
+      build: {
+        outDir,
+        emptyOutDir: false,
+        sourcemap: false,
+        target: 'es2022',
+        lib: { entry: resolve('src/ui/card/card.tsx'), formats: ['es' as const], fileName: () => CARD_MODULE_PATH },
+      },
+    };
+  }
+  return {
+    plugins: [digestPlugin(seedsDir), crx({ manifest: manifest as ManifestV3Export })],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      // Readable stack traces from users' bug reports; no eval-based source maps.
+      sourcemap: false,
+      target: 'es2022',
+      // Extension pages the manifest does not name (crxjs adds the popup itself).
+      rollupOptions: { input: { paper: resolve('src/paper/index.html') } },
+    },
+  };
 });

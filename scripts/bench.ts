@@ -45,11 +45,8 @@ interface LoadRow {
 
 const SCAN_CANDIDATES = 200;
 
-/** Tokenised like the content script does: normalised words plus hyphenation and ellipsis markers. */
-function unitOf(text: string) {
-  const tokens = tokenize(text);
-  return { text: tokens.words.join(' '), joins: tokens.joins, cuts: tokens.cuts };
-}
+/** Normalised like the content script does (these texts carry no hyphenation or ellipsis markers). */
+const unitOf = (text: string) => tokenize(text).words.join(' ');
 
 /**
  * Median time for one scan request of SCAN_CANDIDATES candidate texts as a page
@@ -60,12 +57,12 @@ async function medianScanMs(page: Page, titles: readonly string[]): Promise<numb
   const times: number[] = [];
   for (let round = 0; round < 21; round++) {
     const cited = Array.from({ length: SCAN_CANDIDATES / 2 }, (_, i) => titles[(round * 7919 + i * 104_729) % titles.length] as string);
-    const units = [
+    const texts = [
       ...cited.map((title, i) => unitOf(`Author, A., & Author, B. (20${10 + (i % 15)}). ${title}. In Proceedings.`)),
       ...Array.from({ length: SCAN_CANDIDATES / 2 }, (_, i) => unitOf(`An unrelated link text number ${round} ${i} about nothing`)),
     ];
     const sentAt = performance.now();
-    const reply = await sendFrom(page, 'scan', { units });
+    const reply = await sendFrom(page, 'scan', { texts, joins: [], cuts: [] });
     times.push(performance.now() - sentAt);
     const hits = (reply.value?.hits as { unit: number }[] | undefined) ?? [];
     const found = new Set(hits.map((hit) => hit.unit)).size;

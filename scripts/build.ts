@@ -11,6 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
+import { CARD_MODULE_PATH } from '../vite.config';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** A stable add-on id: Firefox keys storage (and so the reading list) by it. */
@@ -53,6 +54,22 @@ function zipDirectory(dir: string, target: string): void {
   writeFileSync(target, zipSync(files, { level: 9, mtime: new Date('2024-01-01T00:00:00Z') }));
 }
 
+/**
+ * The content script imports the hover card module on first hover, which needs
+ * it listed as a web-accessible resource. `use_dynamic_url` gives it a URL that
+ * changes per session, so pages cannot probe for the extension through it.
+ * Added here rather than in manifest.json because crxjs would try to bundle the
+ * path as a source file; the card module is built by the second Vite pass.
+ */
+function exposeCardModule(outDir: string): void {
+  const path = join(outDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { content_scripts: { matches: string[] }[] };
+  const resources = (manifest.web_accessible_resources as unknown[] | undefined) ?? [];
+  resources.push({ resources: [CARD_MODULE_PATH], matches: manifest.content_scripts[0]?.matches ?? [], use_dynamic_url: true });
+  manifest.web_accessible_resources = resources;
+  writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { seeds: { type: 'string' }, out: { type: 'string' }, 'no-zip': { type: 'boolean' } },
@@ -65,6 +82,10 @@ async function main(): Promise<void> {
 
   try {
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    process.env.PAPERPEEK_BUILD = 'card';
+    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    delete process.env.PAPERPEEK_BUILD;
+    exposeCardModule(outDir);
   } catch (error) {
     // The digest plugin's message already says file:line: what is wrong.
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

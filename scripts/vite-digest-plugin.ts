@@ -7,12 +7,21 @@ import type { Plugin } from 'vite';
 import { formatProblem } from '../src/shared/types';
 import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files';
 import { bucketCountFor, bucketize } from '../src/shared/paper-buckets';
+import { buildRelated, packRelated, packedToJson } from '../src/shared/related';
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
 /** Buckets per packaged file: ~5,000 papers, ~7 MB of JSON, parsed in well under 100 ms. */
 export const BUCKETS_PER_PART = 80;
 export const digestPartPath = (index: number): string => `digest/part-${String(index).padStart(3, '0')}.json`;
+/** Every paper's related papers, computed at build time (src/shared/related). */
+export const RELATED_PATH = 'digest/related.json';
+
+/** The related-papers pack of the bundle, as packaged JSON (with the digest version, checked on load). */
+function packageRelated(bundle: DigestBundle): string {
+  const pack = packRelated(buildRelated(bundle.papers));
+  return JSON.stringify({ version: bundle.version, related: packedToJson(pack) });
+}
 
 /**
  * The bundled digest as the worker writes it: papers already grouped into the
@@ -38,6 +47,7 @@ function packageParts(bundle: DigestBundle): { bucketCount: number; parts: strin
 export function digestPlugin(seedsDir: string): Plugin {
   let bundle: DigestBundle | undefined;
   let packaged: { bucketCount: number; parts: string[] } | undefined;
+  let related: string | undefined;
   return {
     name: 'paperpeek-digest',
     buildStart() {
@@ -50,6 +60,7 @@ export function digestPlugin(seedsDir: string): Plugin {
         this.error(`the digest has ${errors.length} error(s):\n${errors.map(formatProblem).join('\n')}`);
       }
       packaged = packageParts(bundle);
+      related = packageRelated(bundle);
       for (const file of files) this.addWatchFile(file);
     },
     resolveId(id) {
@@ -63,11 +74,13 @@ export function digestPlugin(seedsDir: string): Plugin {
         count: bundle.papers.length,
         bucketCount: packaged.bucketCount,
         partPaths: packaged.parts.map((_, i) => digestPartPath(i)),
+        relatedPath: RELATED_PATH,
       };
       return `export const bundledDigest = ${JSON.stringify(info)};`;
     },
     generateBundle() {
       packaged?.parts.forEach((source, i) => this.emitFile({ type: 'asset', fileName: digestPartPath(i), source }));
+      if (related) this.emitFile({ type: 'asset', fileName: RELATED_PATH, source: related });
     },
   };
 }

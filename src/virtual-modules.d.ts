@@ -13,5 +13,7 @@ declare module 'virtual:paperpeek-digest' {
      * for long, and the next one is read while the last one is written.
      */
     partPaths: string[];
+    /** Packaged JSON of every paper's related papers (src/shared/related, packedToJson). */
+    relatedPath: string;
   };
 }

@@ -12,9 +12,18 @@
  * The reading list is never touched: saved papers keep their own copy of the text.
  */
 import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
+import type { PackedRelated } from '../shared/related';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 
 export const BUNDLED_META_KEY = 'bundledDigest';
+/** Meta row holding every paper's related papers for the bundled digest. */
+export const RELATED_META_KEY = 'relatedPapers';
+
+export interface StoredRelated {
+  version: string;
+  pack: PackedRelated;
+}
+
 /** Meta row holding the signature prefilter of the bundled digest's keys. */
 export const SIGNATURES_META_KEY = 'titleSignatures';
 
@@ -55,6 +64,8 @@ export function createDigestLoader(
   info: BundledDigestInfo,
   readParts: () => AsyncIterable<DigestPart>,
   now: () => number = Date.now,
+  /** The related-papers pack of this digest; null when the build has none. */
+  readRelated: () => Promise<PackedRelated | null> = async () => null,
 ): DigestLoader {
   let loading: Promise<BundledDigestMeta> | null = null;
   // A load that failed (say, a corrupt package) is not retried by every request
@@ -70,6 +81,8 @@ export function createDigestLoader(
     written = 0;
     const startedAt = Date.now();
     const signatures = new Set<number>();
+    const related = readRelated(); // read while the parts are written
+    related.catch(() => undefined);
     for await (const part of readParts()) {
       for (const bucket of part.keyBuckets) for (const entry of bucket.entries) signatures.add(entry[5]);
       await db.transaction('rw', db.paperBuckets, db.keyBuckets, async () => {
@@ -92,12 +105,16 @@ export function createDigestLoader(
     };
     // Drop buckets a larger previous digest had beyond this one's range, and
     // record the version, in one transaction.
+    // Awaited outside the transaction: IndexedDB commits a transaction that waits on anything else.
+    const pack = await related;
     await db.transaction('rw', db.paperBuckets, db.keyBuckets, db.meta, async () => {
       await db.paperBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
       await db.keyBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
       record.loadMs = Date.now() - startedAt;
       const stored: StoredSignatures = { version: info.version, signatures: Uint32Array.from(signatures) };
       await db.meta.put({ name: SIGNATURES_META_KEY, value: stored });
+      if (pack) await db.meta.put({ name: RELATED_META_KEY, value: { version: info.version, pack } satisfies StoredRelated });
+      else await db.meta.delete(RELATED_META_KEY);
       await db.meta.put({ name: BUNDLED_META_KEY, value: record });
     });
     return record;

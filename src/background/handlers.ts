@@ -3,12 +3,13 @@
  * validated by the router; every handler that reads papers waits for the digest.
  */
 import { paperBucketOf } from '../shared/paper-buckets';
-import type { Method, Payload, Reply, SenderKind } from '../shared/protocol';
+import { unitsOf, type Method, type Payload, type RelatedPaper, type Reply, type SavedNotice, type SenderKind } from '../shared/protocol';
 import { fail, ok, type Result } from '../shared/result';
 import type { IndexedPaper, Paper, SavedPaper } from '../shared/types';
 import { BUNDLED_META_KEY, type DigestLoader } from './digest-loader';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 import { createTitleMatcher } from './title-matcher';
+import { createRelatedReader } from './related-reader';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind) => Promise<Result<Reply<M>>>;
@@ -25,17 +26,57 @@ export async function findPaper(db: PaperPeekDatabase, digest: BundledDigestMeta
   return bucket?.papers.find((paper) => paper.id === id);
 }
 
-export function createHandlers(db: PaperPeekDatabase, loader: DigestLoader, now: () => number = Date.now): Handlers {
+/** Related papers a reply carries (the pack stores up to 8; the card shows the first few). */
+const RELATED_SHOWN = 8;
+
+/** The full paper page (the hover card's "Open"). */
+export const PAPER_PAGE = 'src/paper/index.html';
+
+export interface HandlerEffects {
+  /** Pushes a notice to every tab's content script (saved state of marks). */
+  notify(notice: SavedNotice): void;
+  /** Opens one of the extension's pages in a new tab. */
+  openExtensionPage(path: string): Promise<void>;
+}
+
+const NO_EFFECTS: HandlerEffects = { notify: () => undefined, openExtensionPage: async () => undefined };
+
+export function createHandlers(
+  db: PaperPeekDatabase,
+  loader: DigestLoader,
+  now: () => number = Date.now,
+  effects: HandlerEffects = NO_EFFECTS,
+): Handlers {
+  const { notify, openExtensionPage } = effects;
   const matcher = createTitleMatcher(db);
+  const relatedPapers = createRelatedReader(db);
+
+  /** A paper's related papers with their titles: one pack read (cached) and one bulkGet. */
+  async function relatedOf(digest: BundledDigestMeta, id: string): Promise<RelatedPaper[]> {
+    const neighbours = (await relatedPapers.neighbours(digest, id)).slice(0, RELATED_SHOWN);
+    const buckets = await db.paperBuckets.bulkGet([...new Set(neighbours.map((n) => paperBucketOf(n.id, digest.bucketCount)))]);
+    const titles = new Map<string, string>();
+    for (const bucket of buckets) for (const paper of bucket?.papers ?? []) titles.set(paper.id, paper.title);
+    return neighbours.flatMap((n) => {
+      const title = titles.get(n.id);
+      return title ? [{ id: n.id, title, reason: n.reason }] : [];
+    });
+  }
   return {
-    async scan({ units }) {
+    async scan(payload) {
       const digest = await loader.whenReady();
-      return ok({ hits: await matcher.scan(units, digest) });
+      return ok({ hits: await matcher.scan(unitsOf(payload), digest) });
     },
 
     async getPaper({ id }) {
-      const stored = await findPaper(db, await loader.whenReady(), id);
-      return ok({ paper: stored ? toPaper(stored) : null });
+      const digest = await loader.whenReady();
+      const stored = await findPaper(db, digest, id);
+      return ok({ paper: stored ? toPaper(stored) : null, related: stored ? await relatedOf(digest, id) : [] });
+    },
+
+    async openPaper({ id }) {
+      await openExtensionPage(`${PAPER_PAGE}?id=${encodeURIComponent(id)}`);
+      return ok({ opened: true });
     },
 
     async stats() {
@@ -76,12 +117,17 @@ export function createHandlers(db: PaperPeekDatabase, loader: DigestLoader, now:
           throw error;
         },
       );
+      notify({ type: 'saved', id, saved: true });
       return ok({ saved: added ? saved : ((await db.saved.get(id)) ?? saved) });
     },
 
-    async unsavePaper({ id }) {
+    async unsavePaper({ id }, sender) {
       const existing = await db.saved.get(id);
+      if (existing && sender === 'content-script' && (existing.note !== '' || existing.status !== 'to-read')) {
+        return fail('forbidden', 'this paper has a note or a reading status: remove it from the reading list in the popup');
+      }
       if (existing) await db.saved.delete(id);
+      if (existing) notify({ type: 'saved', id, saved: false });
       return ok({ removed: existing !== undefined });
     },
 

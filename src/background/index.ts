@@ -7,7 +7,9 @@ import {
   acceptLifelines,
   extensionIdentity,
   listenForRequests,
+  notifyAllTabs,
   onInstalledOrUpdated,
+  openExtensionTab,
   readPackagedJson,
 } from '../platform/extension-api';
 import { bundledDigest } from 'virtual:paperpeek-digest';
@@ -15,10 +17,17 @@ import { PaperPeekDatabase, openLoaderConnection } from './db';
 import { createDigestLoader, parseDigestPart, type DigestPart } from './digest-loader';
 import { createHandlers } from './handlers';
 import { createRouter } from './router';
+import { packedFromJson, type PackedRelated, type PackedRelatedJson } from '../shared/related';
 
 const db = new PaperPeekDatabase();
-const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBundledParts);
-const route = createRouter(createHandlers(db, loader), extensionIdentity());
+const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBundledParts, Date.now, readBundledRelated);
+const route = createRouter(
+  createHandlers(db, loader, Date.now, {
+    notify: (notice) => void notifyAllTabs(notice).catch(() => undefined),
+    openExtensionPage: openExtensionTab,
+  }),
+  extensionIdentity(),
+);
 
 listenForRequests(route);
 acceptLifelines();
@@ -43,6 +52,13 @@ async function* readBundledParts(): AsyncGenerator<DigestPart> {
     next?.catch(() => undefined);
     yield await current;
   }
+}
+
+/** Reads the packaged related-papers pack, checked against this build's digest version. */
+async function readBundledRelated(): Promise<PackedRelated> {
+  const json = (await readPackagedJson(bundledDigest.relatedPath)) as { version?: unknown; related?: unknown };
+  if (json.version !== bundledDigest.version) throw new Error('the packaged related papers belong to another digest');
+  return packedFromJson(json.related as PackedRelatedJson);
 }
 
 function reportLoadFailure(error: unknown): void {

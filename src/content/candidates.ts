@@ -6,7 +6,7 @@
  * and its lead are candidates, so a megabyte of prose costs the page a few
  * regular-expression passes, not a lookup of every word.
  */
-import { MAX_UNIT_LENGTH, MAX_UNIT_MARKERS, type ScanRequestUnit } from '../shared/protocol';
+import { MAX_UNIT_LENGTH } from '../shared/protocol';
 import { tokenize, type Tokens } from '../shared/tokenize';
 import type { TextBlock } from './page-text';
 
@@ -37,7 +37,35 @@ export interface Candidate {
   lineEnd: number;
   start: number;
   end: number;
-  tokens: Tokens;
+  /** Normalised words joined by spaces: what is sent. */
+  text: string;
+  /** Words with positions; computed up front only when the text needs it (see plainWords). */
+  tokens: Tokens | null;
+}
+
+/** The candidate's words with positions (computed again on demand for a hit). */
+export function tokensOf(candidate: Candidate): Tokens {
+  candidate.tokens ??= tokenize(candidate.block.text, candidate.start, candidate.end);
+  return candidate.tokens;
+}
+
+/**
+ * Characters that need the full tokenizer: anything outside printable ASCII,
+ * in-word joiners and TeX (`'`, `^`, `$`, `\`, backtick), an ellipsis or a
+ * hyphen that may split a word. Most link texts have none of them.
+ */
+const NEEDS_TOKENIZER = /[^\x20-\x7e]|['^$\\`]|\.\.\.|-\s/;
+
+/**
+ * The match text of plain ASCII: lower case, runs of letters and digits. The same
+ * words tokenize() gives for such text, in one native split instead of a loop
+ * per character, which is what a page of 10,000 links can afford.
+ */
+function plainWords(text: string): string {
+  const words = text.toLowerCase().split(/[^a-z0-9]+/);
+  if (words[0] === '') words.shift();
+  if (words[words.length - 1] === '') words.pop();
+  return words.join(' ');
 }
 
 /** The lines of a block: its text split at `<br>` and preformatted newlines, trimmed. */
@@ -111,21 +139,16 @@ export function candidatesOf(block: TextBlock): Candidate[] {
       const place = `${start}:${end}`;
       if (end - start < 4 || seen.has(place)) continue;
       seen.add(place);
-      const tokens = tokenize(block.text, start, end);
-      if (tokens.words.length === 0) continue;
-      candidates.push({ block, lineStart, lineEnd, start, end, tokens });
+      const raw = block.text.slice(start, end);
+      let tokens: Tokens | null = null;
+      let text: string;
+      if (NEEDS_TOKENIZER.test(raw)) {
+        tokens = tokenize(block.text, start, end);
+        text = tokens.words.join(' ');
+      } else text = plainWords(raw);
+      if (text === '' || text.length > MAX_UNIT_LENGTH) continue;
+      candidates.push({ block, lineStart, lineEnd, start, end, text, tokens });
     }
   }
   return candidates;
-}
-
-/** The candidate as sent to the background, or null when it exceeds the protocol's bounds. */
-export function toScanUnit(candidate: Candidate): ScanRequestUnit | null {
-  const text = candidate.tokens.words.join(' ');
-  if (text.length > MAX_UNIT_LENGTH) return null;
-  return {
-    text,
-    joins: candidate.tokens.joins.slice(0, MAX_UNIT_MARKERS),
-    cuts: candidate.tokens.cuts.slice(0, MAX_UNIT_MARKERS),
-  };
 }

@@ -17,6 +17,11 @@ export const MARK_ATTRIBUTE = 'data-paperpeek-id';
 export const ADOPTED_ATTRIBUTE = 'data-paperpeek-adopted';
 export const MARK_TAG = 'paperpeek-mark';
 export const MARK_SELECTOR = `[${MARK_ATTRIBUTE}]`;
+/** Present on marks of papers on the reading list (styled in marks.css). */
+export const SAVED_ATTRIBUTE = 'data-paperpeek-saved';
+/** Set when we made an adopted element focusable, so cleanup takes the tabindex back. */
+const FOCUSABLE_ATTRIBUTE = 'data-paperpeek-focusable';
+const NATIVELY_FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
 
 /** Elements whose whole text can carry the mark themselves: inline carriers, and blocks that hold one title. */
 const ADOPTABLE_TAGS = new Set([
@@ -70,11 +75,13 @@ export function placeMark(range: Range, element: Element | null, id: string): El
     if (isInsideMark(element) || element.querySelector(MARK_SELECTOR)) return null;
     element.setAttribute(MARK_ATTRIBUTE, id);
     element.setAttribute(ADOPTED_ATTRIBUTE, '');
+    announce(element);
     return element;
   }
   if (isInsideMark(range.startContainer) || isInsideMark(range.endContainer)) return null;
   const mark = document.createElement(MARK_TAG);
   mark.setAttribute(MARK_ATTRIBUTE, id);
+  announce(mark);
   if (range.startContainer === range.endContainer) {
     range.surroundContents(mark);
     return mark;
@@ -94,6 +101,26 @@ export function placeMark(range: Range, element: Element | null, id: string): El
   return mark;
 }
 
+/**
+ * Tells assistive technology the mark opens a card, and lets a keyboard reach it:
+ * links already take focus; any other mark gets a tab stop.
+ */
+function announce(element: Element): void {
+  element.setAttribute('aria-haspopup', 'dialog');
+  if (!element.matches(NATIVELY_FOCUSABLE)) {
+    element.setAttribute('tabindex', '0');
+    element.setAttribute(FOCUSABLE_ATTRIBUTE, '');
+  }
+}
+
+/** Shows (or clears) the saved state on every mark of a paper under `root`. */
+export function setSavedMarks(root: ParentNode, id: string, saved: boolean): void {
+  for (const element of root.querySelectorAll(`[${MARK_ATTRIBUTE}="${CSS.escape(id)}"]`)) {
+    if (saved) element.setAttribute(SAVED_ATTRIBUTE, '');
+    else element.removeAttribute(SAVED_ATTRIBUTE);
+  }
+}
+
 /** Removes every mark this script placed under `root`, restoring the page's own elements. */
 export function removeMarks(root: ParentNode): void {
   for (const element of root.querySelectorAll(MARK_SELECTOR)) {
@@ -103,8 +130,11 @@ export function removeMarks(root: ParentNode): void {
       while (element.firstChild) parent.insertBefore(element.firstChild, element);
       parent.removeChild(element);
     } else if (element.hasAttribute(ADOPTED_ATTRIBUTE)) {
-      element.removeAttribute(MARK_ATTRIBUTE);
-      element.removeAttribute(ADOPTED_ATTRIBUTE);
+      for (const name of [MARK_ATTRIBUTE, ADOPTED_ATTRIBUTE, SAVED_ATTRIBUTE, 'aria-haspopup']) element.removeAttribute(name);
+      if (element.hasAttribute(FOCUSABLE_ATTRIBUTE)) {
+        element.removeAttribute('tabindex');
+        element.removeAttribute(FOCUSABLE_ATTRIBUTE);
+      }
     }
   }
 }

@@ -10,27 +10,37 @@
  * its text changed; our own marks never trigger a rescan.
  */
 import type { Result } from '../shared/result';
-import type { ScanRequestUnit } from '../shared/protocol';
+import { MAX_SCAN_MARKERS, MAX_SCAN_UNITS, type ScanPayload } from '../shared/protocol';
 import type { ScanHit } from '../shared/title-scanner';
 import { acceptHit } from '../shared/title-context';
 import { tokenize } from '../shared/tokenize';
-import { candidatesOf, toScanUnit, type Candidate } from './candidates';
+import { candidatesOf, tokensOf, type Candidate } from './candidates';
 import { isOurMark, isVisible, placeMark, rangeOf, removeMarks, wholeElementOf } from './marks';
 import { BlockWalker, blockOf, isInSkippedSubtree, type TextBlock } from './page-text';
 
 const SLICE_MS = 8;
-/** Candidates per scan request, and normalised characters per request. */
-const BATCH_UNITS = 500;
-const BATCH_CHARS = 120_000;
+/**
+ * Candidates per scan request, and normalised characters per request: small
+ * enough that serialising one message stays well inside a slice, and always
+ * under the protocol's own limit (a request over it is refused whole).
+ */
+const BATCH_UNITS = Math.min(400, MAX_SCAN_UNITS);
+const BATCH_CHARS = 60_000;
 const COARSE_RESCAN_NODES = 1000;
 
-export type ScanRequest = (units: ScanRequestUnit[]) => Promise<Result<{ hits: ScanHit[] }>>;
+export type ScanRequest = (payload: ScanPayload) => Promise<Result<{ hits: ScanHit[] }>>;
 
 export interface PageScanner {
   /** Stops watching and removes every mark (the extension went away). */
   stop(): void;
+  /** The document and every open shadow root met so far (where marks can be). */
+  markRoots(): (Document | ShadowRoot)[];
   /** Resolves when no walk, batch or reply is pending (tests and benchmarks). */
   idle(): Promise<void>;
+}
+
+function emptyBatch(): { payload: ScanPayload; candidates: Candidate[]; chars: number } {
+  return { payload: { texts: [], joins: [], cuts: [] }, candidates: [], chars: 0 };
 }
 
 interface Accepted {
@@ -41,13 +51,21 @@ interface Accepted {
   element: Element | null;
 }
 
-export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: () => void): PageScanner {
+export function startPageScanner(
+  doc: Document,
+  sendScan: ScanRequest,
+  onFatal: () => void,
+  /** Called with the paper ids of newly placed marks (to show their saved state). */
+  onMarked: (ids: string[]) => void = () => undefined,
+): PageScanner {
   const roots: (Element | ShadowRoot)[] = [];
   const scannedText = new WeakMap<Element, string>();
   const observedShadowRoots = new WeakSet<ShadowRoot>();
   const shadowRoots: ShadowRoot[] = [];
   let walker: BlockWalker | null = null;
-  let batch: { units: ScanRequestUnit[]; candidates: Candidate[]; chars: number } = { units: [], candidates: [], chars: 0 };
+  /** Blocks the walker finished, waiting to be turned into candidates (under the slice budget). */
+  const readyBlocks: TextBlock[] = [];
+  let batch = emptyBatch();
   let inFlight = 0;
   let sliceScheduled = false;
   let frameScheduled = false;
@@ -93,6 +111,10 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
     const shouldYield = () => performance.now() - startedAt > SLICE_MS;
     try {
       while (!shouldYield()) {
+        if (readyBlocks.length > 0) {
+          queueBlock(readyBlocks.shift() as TextBlock);
+          continue;
+        }
         if (!walker) {
           const root = roots.shift();
           if (!root) break;
@@ -100,15 +122,14 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
           walker = new BlockWalker(root, onShadowRoot);
         }
         const more = walker.step(shouldYield);
-        for (const block of walker.takeBlocks(!more)) queueBlock(block);
+        readyBlocks.push(...walker.takeBlocks(!more));
         if (!more) walker = null;
-        if (batch.units.length >= BATCH_UNITS || batch.chars >= BATCH_CHARS) flush();
       }
-      if (!walker && roots.length === 0) flush();
+      if (!walker && roots.length === 0 && readyBlocks.length === 0) flush();
     } catch {
       walker = null; // the page pulled the DOM from under the walk; the observer brings us back
     }
-    if (walker || roots.length > 0) scheduleSlice();
+    if (walker || roots.length > 0 || readyBlocks.length > 0) scheduleSlice();
     else settleIfIdle();
   }
 
@@ -116,20 +137,26 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
     if (scannedText.get(block.element) === block.text) return;
     scannedText.set(block.element, block.text);
     for (const candidate of candidatesOf(block)) {
-      const unit = toScanUnit(candidate);
-      if (!unit) continue;
-      batch.units.push(unit);
+      const unit = batch.payload.texts.length;
+      batch.payload.texts.push(candidate.text);
       batch.candidates.push(candidate);
-      batch.chars += unit.text.length;
+      batch.chars += candidate.text.length;
+      for (const join of candidate.tokens?.joins ?? []) batch.payload.joins.push(unit, join);
+      for (const cut of candidate.tokens?.cuts ?? []) batch.payload.cuts.push(unit, cut);
+      const full =
+        batch.payload.texts.length >= BATCH_UNITS ||
+        batch.chars >= BATCH_CHARS ||
+        Math.max(batch.payload.joins.length, batch.payload.cuts.length) >= MAX_SCAN_MARKERS; // pairs: half the limit
+      if (full) flush();
     }
   }
 
   function flush(): void {
-    if (batch.units.length === 0) return;
-    const { units, candidates } = batch;
-    batch = { units: [], candidates: [], chars: 0 };
+    if (batch.payload.texts.length === 0) return;
+    const { payload, candidates } = batch;
+    batch = emptyBatch();
     inFlight++;
-    void sendScan(units)
+    void sendScan(payload)
       .then((reply) => {
         if (stopped) return;
         if (!reply.ok) {
@@ -149,13 +176,14 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
     const byBlock = new Map<TextBlock, Accepted[]>();
     for (const hit of hits) {
       const candidate = candidates[hit.unit];
-      if (!candidate || hit.start < 0 || hit.end > candidate.tokens.words.length || hit.start >= hit.end) continue;
+      if (!candidate || hit.start < 0 || hit.end > tokensOf(candidate).words.length || hit.start >= hit.end) continue;
       const accepted = judge(candidate, hit);
       if (!accepted) continue;
       const list = byBlock.get(candidate.block) ?? [];
       list.push(accepted);
       byBlock.set(candidate.block, list);
     }
+    const placed = new Set<string>();
     for (const list of byBlock.values()) {
       // Longest first, no overlaps; then place from the end of the block backwards so
       // splitting a text node never shifts a range still to be placed.
@@ -165,7 +193,7 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
       kept.sort((a, b) => b.start - a.start);
       for (const item of kept) {
         try {
-          placeMark(item.range, item.element, item.id);
+          if (placeMark(item.range, item.element, item.id)) placed.add(item.id);
         } catch {
           // The page changed this spot meanwhile: skip it, the observer will bring it back.
         }
@@ -173,10 +201,12 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
     }
     // Our own DOM changes are not page changes.
     observer.takeRecords();
+    if (placed.size > 0) onMarked([...placed]);
   }
 
   function judge(candidate: Candidate, hit: ScanHit): Accepted | null {
-    const { block, tokens } = candidate;
+    const { block } = candidate;
+    const tokens = tokensOf(candidate);
     const start = tokens.starts[hit.start] as number;
     const end = tokens.ends[hit.end - 1] as number;
     const asWritten = block.text.slice(start, end);
@@ -264,7 +294,8 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
   }
 
   function settleIfIdle(): void {
-    if (walker || roots.length > 0 || inFlight > 0 || sliceScheduled || frameScheduled || batch.units.length > 0) return;
+    if (walker || roots.length > 0 || readyBlocks.length > 0 || inFlight > 0 || sliceScheduled || frameScheduled) return;
+    if (batch.payload.texts.length > 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -286,6 +317,7 @@ export function startPageScanner(doc: Document, sendScan: ScanRequest, onFatal: 
       for (const root of shadowRoots) removeMarks(root);
       settleIfIdle();
     },
+    markRoots: () => [doc, ...shadowRoots],
     idle() {
       return new Promise((resolve) => {
         idleWaiters.push(resolve);

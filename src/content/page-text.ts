@@ -37,12 +37,13 @@ export interface TextBlock {
   breaks: number[];
 }
 
+/** Hidden or editable by attribute: one compiled selector match instead of four attribute reads. */
+const SKIPPED_BY_ATTRIBUTE = '[hidden], [aria-hidden="true"], [inert], [contenteditable]:not([contenteditable="false"])';
+
 /** Whether a subtree can hold no readable title. */
 export function isSkippedElement(element: Element): boolean {
   if (SKIPPED_TAGS.has(element.tagName.toUpperCase())) return true;
-  if (element.hasAttribute('hidden') || element.getAttribute('aria-hidden') === 'true' || element.hasAttribute('inert')) return true;
-  const editable = element.getAttribute('contenteditable');
-  return editable !== null && editable !== 'false';
+  return element.hasAttributes() && element.matches(SKIPPED_BY_ATTRIBUTE);
 }
 
 export function isInlineElement(element: Element): boolean {

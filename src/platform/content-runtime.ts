@@ -17,6 +17,11 @@ interface NativeRuntime {
   id?: string;
   sendMessage(message: unknown): Promise<unknown>;
   connect(info: { name: string }): NativePort;
+  getURL(path: string): string;
+  onMessage: {
+    addListener(listener: (message: unknown, sender: { id?: string; tab?: unknown }) => void): void;
+    removeListener(listener: (message: unknown, sender: { id?: string; tab?: unknown }) => void): void;
+  };
 }
 
 function runtime(): NativeRuntime | undefined {
@@ -87,4 +92,34 @@ export function watchForOrphaning(onOrphaned: () => void): () => void {
     check();
   }
   return stop;
+}
+
+/**
+ * Imports a module packaged with the extension (listed as a web-accessible
+ * resource). Used to load the hover card only when a reader first hovers a mark.
+ */
+export async function importPackagedModule<T>(path: string): Promise<T> {
+  const api = runtime();
+  if (!api || !isExtensionAlive()) throw new Error('the extension is gone');
+  return (await import(/* @vite-ignore */ api.getURL(path))) as T;
+}
+
+/**
+ * Listens for notices the background pushes to tabs (a paper saved elsewhere).
+ * Only messages from our own extension's background (no tab) are passed on.
+ */
+export function onBackgroundNotice(listener: (notice: unknown) => void): () => void {
+  const api = runtime();
+  if (!api) return () => undefined;
+  const receive = (message: unknown, sender: { id?: string; tab?: unknown }) => {
+    if (sender.id === api.id && sender.tab === undefined) listener(message);
+  };
+  api.onMessage.addListener(receive);
+  return () => {
+    try {
+      api.onMessage.removeListener(receive);
+    } catch {
+      // the extension is gone: nothing to remove from
+    }
+  };
 }

@@ -68,3 +68,20 @@ export function acceptLifelines(): void {
     if (port.name !== LIFELINE_PORT) port.disconnect();
   });
 }
+
+/**
+ * Sends a notice to the content script of every open tab. Needs no permission:
+ * tabs.query without "tabs" returns ids only, and tabs without our content
+ * script (or still loading) just reject, which is fine.
+ */
+export async function notifyAllTabs(notice: unknown): Promise<void> {
+  const tabs = await browser.tabs.query({});
+  await Promise.all(
+    tabs.map((tab) => (tab.id === undefined ? undefined : browser.tabs.sendMessage(tab.id, notice).catch(() => undefined))),
+  );
+}
+
+/** Opens one of the extension's own pages in a new tab. */
+export async function openExtensionTab(path: string): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL(path) });
+}

@@ -18,8 +18,8 @@ export const MAX_LOOKUP_KEYS = 2000;
 /** Candidate texts per scan request, and normalised characters per candidate. */
 export const MAX_SCAN_UNITS = 2000;
 export const MAX_UNIT_LENGTH = 2000;
-/** Hyphenation and ellipsis markers per candidate. */
-export const MAX_UNIT_MARKERS = 64;
+/** Hyphenation and ellipsis markers per request. */
+export const MAX_SCAN_MARKERS = 4096;
 
 export interface DigestStats {
   papers: number;
@@ -32,13 +32,57 @@ export interface DigestStats {
   loadingProgress: number | null;
 }
 
-/** A candidate text as sent: every field present (the guard accepts exact shapes only). */
-export type ScanRequestUnit = Required<ScanUnit>;
+/**
+ * Candidate texts as sent: an array of strings (cheap to serialise from a page
+ * with 10,000 links), with the rare hyphenation and ellipsis markers flattened
+ * into [text index, word index] pairs.
+ */
+export interface ScanPayload {
+  texts: string[];
+  joins: number[];
+  cuts: number[];
+}
+
+/** The payload as the scanner reads it: one unit per text, markers attached. */
+export function unitsOf(payload: ScanPayload): ScanUnit[] {
+  const units: ScanUnit[] = payload.texts.map((text) => ({ text, joins: [], cuts: [] }));
+  const attach = (pairs: number[], field: 'joins' | 'cuts') => {
+    for (let i = 0; i + 1 < pairs.length; i += 2) units[pairs[i] as number]?.[field]?.push(pairs[i + 1] as number);
+  };
+  attach(payload.joins, 'joins');
+  attach(payload.cuts, 'cuts');
+  return units;
+}
+
+/** A related paper as the card and the popup list it. */
+export interface RelatedPaper {
+  id: string;
+  title: string;
+  /** Why, in terms a reader can check: "both: continual learning, prompts". */
+  reason: string;
+}
+
+/** What the background pushes to every tab when the reading list changes. */
+export interface SavedNotice {
+  type: 'saved';
+  id: string;
+  saved: boolean;
+}
+
+export function isSavedNotice(value: unknown): value is SavedNotice {
+  return isExactObject<SavedNotice>(value, {
+    type: (v): v is 'saved' => v === 'saved',
+    id: isPaperId,
+    saved: (v): v is boolean => typeof v === 'boolean',
+  });
+}
 
 export interface Requests {
   /** Finds digest titles in candidate texts the page has normalised (src/shared/tokenize.ts). */
-  scan: { payload: { units: ScanRequestUnit[] }; reply: { hits: ScanHit[] } };
-  getPaper: { payload: { id: string }; reply: { paper: Paper | null } };
+  scan: { payload: ScanPayload; reply: { hits: ScanHit[] } };
+  getPaper: { payload: { id: string }; reply: { paper: Paper | null; related: RelatedPaper[] } };
+  /** Opens a paper in a full extension page (the hover card's "Open"). */
+  openPaper: { payload: { id: string }; reply: { opened: boolean } };
   stats: { payload: Record<string, never>; reply: DigestStats };
   savePaper: { payload: { id: string }; reply: { saved: SavedPaper } };
   unsavePaper: { payload: { id: string }; reply: { removed: boolean } };
@@ -65,27 +109,30 @@ interface MethodPolicy<M extends Method> {
 const isEmpty = (value: unknown): value is Record<string, never> => isExactObject(value, {});
 const isIdPayload = (value: unknown): value is { id: string } => isExactObject(value, { id: isPaperId });
 const ANY_SENDER = ['content-script', 'extension-page'] as const;
-const isWordIndex = (value: unknown): value is number =>
+const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MAX_UNIT_LENGTH;
-const isScanUnit: Guard<ScanRequestUnit> = (value): value is ScanRequestUnit =>
-  isExactObject<ScanRequestUnit>(value, {
-    text: isStringWithin(MAX_UNIT_LENGTH),
-    joins: isArrayOf(isWordIndex, MAX_UNIT_MARKERS),
-    cuts: isArrayOf(isWordIndex, MAX_UNIT_MARKERS),
-  });
+const isMarkerPairs: Guard<number[]> = (value): value is number[] =>
+  isArrayOf(isIndex, MAX_SCAN_MARKERS * 2)(value) && value.length % 2 === 0;
 
 export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
   scan: {
     allowedSenders: ANY_SENDER,
-    isPayload: (value): value is { units: ScanRequestUnit[] } =>
-      isExactObject(value, { units: isArrayOf(isScanUnit, MAX_SCAN_UNITS) }),
+    isPayload: (value): value is ScanPayload =>
+      isExactObject<ScanPayload>(value, {
+        texts: isArrayOf(isStringWithin(MAX_UNIT_LENGTH), MAX_SCAN_UNITS),
+        joins: isMarkerPairs,
+        cuts: isMarkerPairs,
+      }),
   },
   getPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
+  openPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
   stats: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
   savePaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
-  // Removing from the reading list is a deletion: extension pages only (DESIGN.md §4),
-  // so a compromised page cannot empty the list by sending every public paper id.
-  unsavePaper: { allowedSenders: ['extension-page'], isPayload: isIdPayload },
+  // Removing from the reading list is a deletion. A content script (the card's
+  // Saved toggle) may only take back a bare save; anything with a note or a
+  // reading status is removed from extension pages only (handlers.ts), so a
+  // compromised page cannot wipe what a reader wrote (DESIGN.md §4).
+  unsavePaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
   savedState: {
     allowedSenders: ANY_SENDER,
     isPayload: (value): value is { ids: string[] } =>

@@ -216,7 +216,7 @@ describe('extension update', () => {
         return reply.value?.digestVersion !== before && reply.value?.loadingProgress === null ? reply.value : null;
       }, 'the new digest to load');
       expect(stats).toMatchObject({ papers: 80, saved: 1 });
-      expect((await sendFrom(popup, 'getPaper', { id: savedId })).value).toEqual({ paper: null });
+      expect((await sendFrom(popup, 'getPaper', { id: savedId })).value).toEqual({ paper: null, related: [] });
       const pointer = await sendFrom(popup, 'getPaper', { id: idOf('Pointer Networks') });
       expect((pointer.value?.paper as { abstract: string }).abstract).toMatch(/^In this revised abstract/);
       const list = await sendFrom(popup, 'listSaved', {});

@@ -169,7 +169,7 @@ describe('bundled digest loading', () => {
     });
     const handlers = createHandlers(db, loader);
     void loader.whenReady();
-    const pending = handlers.scan({ units: [{ text: normalizeTitle('Pointer Networks'), joins: [], cuts: [] }] }, 'content-script');
+    const pending = handlers.scan({ texts: [normalizeTitle('Pointer Networks')], joins: [], cuts: [] }, 'content-script');
     let settled = false;
     void pending.then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -198,7 +198,7 @@ describe('handlers', () => {
       '',
       ...some.map((p) => `see ${p.key} 2024`),
     ];
-    const { hits } = unwrap(await handlers().scan({ units: texts.map((text) => ({ text, joins: [], cuts: [] })) }, 'content-script'));
+    const { hits } = unwrap(await handlers().scan({ texts, joins: [], cuts: [] }, 'content-script'));
     expect(hits.map((h) => [h.unit, h.title])).toEqual([
       [0, 'Pointer Networks'],
       [1, 'Pointer Networks'],
@@ -211,8 +211,8 @@ describe('handlers', () => {
   it('scan survives a worker restart: the prefilter is read back from the database', async () => {
     const first = createHandlers(db, createDigestLoader(db, v1.info, v1.read));
     await first.stats({}, 'extension-page');
-    const unit = { text: 'pointer networks', joins: [], cuts: [] };
-    expect(unwrap(await first.scan({ units: [unit] }, 'content-script')).hits).toHaveLength(1);
+    const payload = { texts: ['pointer networks'], joins: [], cuts: [] };
+    expect(unwrap(await first.scan(payload, 'content-script')).hits).toHaveLength(1);
     // A new worker: fresh handlers, nothing in memory, the packaged digest unreadable.
     const restarted = createHandlers(
       db,
@@ -221,7 +221,7 @@ describe('handlers', () => {
         throw new Error('must not be read again');
       }),
     );
-    expect(unwrap(await restarted.scan({ units: [unit] }, 'content-script')).hits).toHaveLength(1);
+    expect(unwrap(await restarted.scan(payload, 'content-script')).hits).toHaveLength(1);
   });
 
   it('finds every paper by id', async () => {
@@ -251,5 +251,30 @@ describe('handlers', () => {
     expect(unwrap(await h.savedState({ ids: [id, 'other'] }, 'content-script')).saved).toEqual([id]);
     expect(unwrap(await h.unsavePaper({ id }, 'extension-page')).removed).toBe(true);
     expect(unwrap(await h.unsavePaper({ id }, 'extension-page')).removed).toBe(false);
+  });
+
+  it('lets a page take back a bare save, never one with a note or a status', async () => {
+    const notices: unknown[] = [];
+    const h = createHandlers(db, createDigestLoader(db, v1.info, v1.read), Date.now, {
+      notify: (notice) => notices.push(notice),
+      openExtensionPage: async () => undefined,
+    });
+    const id = paperIdForTitle('Pointer Networks');
+    unwrap(await h.savePaper({ id }, 'content-script'));
+    expect(unwrap(await h.unsavePaper({ id }, 'content-script')).removed).toBe(true);
+    unwrap(await h.savePaper({ id }, 'content-script'));
+    await db.saved.update(id, { note: 'read section 3' });
+    const refused = await h.unsavePaper({ id }, 'content-script');
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('forbidden');
+    expect(await db.saved.get(id)).toMatchObject({ note: 'read section 3' });
+    expect(unwrap(await h.unsavePaper({ id }, 'extension-page')).removed).toBe(true);
+    // Every change is pushed to the tabs, so marks everywhere show it.
+    expect(notices).toEqual([
+      { type: 'saved', id, saved: true },
+      { type: 'saved', id, saved: false },
+      { type: 'saved', id, saved: true },
+      { type: 'saved', id, saved: false },
+    ]);
   });
 });

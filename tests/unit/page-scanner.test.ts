@@ -11,7 +11,7 @@ import { bucketize } from '../../src/shared/paper-buckets';
 import { ok } from '../../src/shared/result';
 import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
 import { matchProbes, probeSignatures } from '../../src/shared/title-scanner';
-import type { ScanRequestUnit } from '../../src/shared/protocol';
+import { unitsOf, type ScanPayload } from '../../src/shared/protocol';
 
 const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
 const bySignature = new Map<number, KeyEntry[]>();
@@ -24,12 +24,12 @@ const idOf = (title: string) => bundle.papers.find((p) => p.title === title)!.id
 
 /** A channel to the real matcher that records every request. */
 function recordingChannel() {
-  const requests: ScanRequestUnit[][] = [];
-  const send = async (units: ScanRequestUnit[]) => {
-    requests.push(units);
-    return ok({ hits: matchProbes(probeSignatures(units, prefilter), (s) => bySignature.get(s) ?? []) });
+  const requests: ScanPayload[] = [];
+  const send = async (payload: ScanPayload) => {
+    requests.push(payload);
+    return ok({ hits: matchProbes(probeSignatures(unitsOf(payload), prefilter), (s) => bySignature.get(s) ?? []) });
   };
-  return { requests, send, sentTexts: () => requests.flat().map((u) => u.text) };
+  return { requests, send, sentTexts: () => requests.flatMap((r) => r.texts) };
 }
 
 const frames = () => new Promise((resolve) => setTimeout(resolve, 400));
@@ -84,7 +84,7 @@ describe('page scanner', () => {
     document.getElementById('feed')!.append(item);
     await frames();
     await scanner.idle();
-    expect(channel.requests.slice(afterFirstScan).flat().map((u) => u.text)).toEqual([
+    expect(channel.requests.slice(afterFirstScan).flatMap((r) => r.texts)).toEqual([
       'sequence to sequence learning with neural networks',
     ]);
     expect(marks()).toHaveLength(2);

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { classifySender, createRouter, type ExtensionIdentity } from '../../src/background/router';
 import type { Handlers } from '../../src/background/handlers';
 import { ok } from '../../src/shared/result';
-import { MAX_SCAN_UNITS, MAX_UNIT_LENGTH, MAX_UNIT_MARKERS, type Method } from '../../src/shared/protocol';
+import { MAX_SCAN_MARKERS, MAX_SCAN_UNITS, MAX_UNIT_LENGTH, type Method } from '../../src/shared/protocol';
 
-const unit = (text: string) => ({ text, joins: [] as number[], cuts: [] as number[] });
+const scan = (texts: unknown, joins: unknown = [], cuts: unknown = []) => ({ method: 'scan', payload: { texts, joins, cuts } });
 const identity: ExtensionIdentity = { runtimeId: 'abcdefghijklmnop', extensionOrigin: 'chrome-extension://abcdefghijklmnop/' };
 const contentScript = { id: identity.runtimeId, url: 'https://example.org/page', tab: { id: 3 } };
 const extensionPage = { id: identity.runtimeId, url: 'chrome-extension://abcdefghijklmnop/src/popup/index.html' };
@@ -20,7 +20,8 @@ function recordingHandlers(calls: Method[]): Handlers {
     };
   return {
     scan: record('scan', { hits: [] }),
-    getPaper: record('getPaper', { paper: null }),
+    getPaper: record('getPaper', { paper: null, related: [] }),
+    openPaper: record('openPaper', { opened: true }),
     stats: record('stats', { papers: 0, saved: 0, digestDate: '', digestVersion: '', loadingProgress: null }),
     savePaper: record('savePaper', {}),
     unsavePaper: record('unsavePaper', { removed: false }),
@@ -48,7 +49,7 @@ describe('router', () => {
   it('routes a valid request to its handler and returns its reply', async () => {
     const calls: Method[] = [];
     const route = createRouter(recordingHandlers(calls), identity);
-    const reply = await route({ method: 'scan', payload: { units: [unit('pointer networks')] } }, contentScript);
+    const reply = await route(scan(['pointer networks']), contentScript);
     expect(reply).toEqual({ ok: true, value: { hits: [] } });
     expect(calls).toEqual(['scan']);
   });
@@ -56,19 +57,19 @@ describe('router', () => {
   it.each([
     ['another extension', { method: 'stats', payload: {} }, { ...contentScript, id: 'evil' }, 'forbidden'],
     ['a content script asking for the whole reading list', { method: 'listSaved', payload: {} }, contentScript, 'forbidden'],
-    ['a content script removing from the reading list', { method: 'unsavePaper', payload: { id: 'abc' } }, contentScript, 'forbidden'],
     ['a non-object message', 'scan', contentScript, 'invalid-request'],
     ['null', null, contentScript, 'invalid-request'],
     ['an unknown method', { method: 'deleteEverything', payload: {} }, extensionPage, 'unknown-method'],
     ['a prototype key as method', { method: 'constructor', payload: {} }, extensionPage, 'unknown-method'],
     ['a missing payload', { method: 'scan' }, contentScript, 'invalid-request'],
-    ['units that are strings', { method: 'scan', payload: { units: ['pointer networks'] } }, contentScript, 'invalid-request'],
-    ['a unit without markers', { method: 'scan', payload: { units: [{ text: 'pointer networks' }] } }, contentScript, 'invalid-request'],
-    ['too many units', { method: 'scan', payload: { units: Array(MAX_SCAN_UNITS + 1).fill(unit('a')) } }, contentScript, 'invalid-request'],
-    ['an over-long unit', { method: 'scan', payload: { units: [unit('x'.repeat(MAX_UNIT_LENGTH + 1))] } }, contentScript, 'invalid-request'],
-    ['a negative word index', { method: 'scan', payload: { units: [{ ...unit('a b'), joins: [-1] }] } }, contentScript, 'invalid-request'],
-    ['a fractional word index', { method: 'scan', payload: { units: [{ ...unit('a b'), cuts: [0.5] }] } }, contentScript, 'invalid-request'],
-    ['too many markers', { method: 'scan', payload: { units: [{ ...unit('a b'), cuts: Array(MAX_UNIT_MARKERS + 1).fill(0) }] } }, contentScript, 'invalid-request'],
+    ['texts that are not strings', scan([1, 2]), contentScript, 'invalid-request'],
+    ['a payload without markers', { method: 'scan', payload: { texts: ['pointer networks'] } }, contentScript, 'invalid-request'],
+    ['too many texts', scan(Array(MAX_SCAN_UNITS + 1).fill('a')), contentScript, 'invalid-request'],
+    ['an over-long text', scan(['x'.repeat(MAX_UNIT_LENGTH + 1)]), contentScript, 'invalid-request'],
+    ['a negative marker', scan(['a b'], [0, -1]), contentScript, 'invalid-request'],
+    ['a fractional marker', scan(['a b'], [], [0, 0.5]), contentScript, 'invalid-request'],
+    ['an odd marker list', scan(['a b'], [0]), contentScript, 'invalid-request'],
+    ['too many markers', scan(['a b'], [], Array(MAX_SCAN_MARKERS * 2 + 2).fill(0)), contentScript, 'invalid-request'],
     ['extra payload fields', { method: 'getPaper', payload: { id: 'abc', extra: 1 } }, contentScript, 'invalid-request'],
     ['an id with path characters', { method: 'getPaper', payload: { id: '../etc' } }, contentScript, 'invalid-request'],
     ['a stats payload with fields', { method: 'stats', payload: { all: true } }, contentScript, 'invalid-request'],

@@ -1,0 +1,183 @@
+/**
+ * Hover intent for marks (DESIGN.md §6, from Wikipedia Page Previews): work
+ * starts after the pointer rests on a mark for `restMs`; the card shows no
+ * earlier than SHOW_NOT_BEFORE_MS after the hover began, so the delay feels the
+ * same whether the data is warm or not; it hides HIDE_AFTER_MS after the pointer
+ * has left both the mark and the card. Keyboard focus opens the card at once,
+ * blur and Escape close it, Tab moves into it.
+ *
+ * Every hover gets a token: an answer for an older hover never paints over a
+ * newer one. Only trusted events count: a page cannot open the card (or save
+ * from it) by dispatching synthetic events.
+ */
+import type { CardController, CardPaper } from '../ui/card/card-api';
+import { MARK_SELECTOR } from './marks';
+
+export const DEFAULT_REST_MS = 150;
+export const SHOW_NOT_BEFORE_MS = 500;
+export const HIDE_AFTER_MS = 300;
+
+export interface HoverIntentDeps {
+  /** Loads the card module (once) and creates the card. */
+  card(): Promise<CardController>;
+  /** Fetches what the card shows; null when the paper is unknown. */
+  paper(id: string): Promise<CardPaper | null>;
+  /** Rest delay before work starts (a setting). */
+  restMs(): number;
+}
+
+export interface HoverIntent {
+  stop(): void;
+  /** The card's pointer and close callbacks land here. */
+  cardPointerEntered(): void;
+  cardPointerLeft(): void;
+  closeRequested(): void;
+}
+
+export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverIntent {
+  let token = 0;
+  let current: Element | null = null; // the mark being hovered or shown
+  let shown = false;
+  let card: CardController | null = null;
+  let restTimer: ReturnType<typeof setTimeout> | undefined;
+  let hideTimer: ReturnType<typeof setTimeout> | undefined;
+  let suppressedTitle: { element: Element; title: string } | null = null;
+
+  const markOf = (target: EventTarget | null): Element | null =>
+    target instanceof Element ? target.closest(MARK_SELECTOR) : null;
+  const inCard = (node: EventTarget | null) => card !== null && node instanceof Node && card.contains(node);
+
+  function cancelTimers(): void {
+    clearTimeout(restTimer);
+    clearTimeout(hideTimer);
+  }
+
+  /** Starts a hover of `mark`; `keyboard` skips the rest delay and the minimum show time. */
+  function begin(mark: Element, keyboard: boolean): void {
+    cancelTimers();
+    if (current === mark && shown) return;
+    hide();
+    current = mark;
+    const mine = ++token;
+    const startedAt = performance.now();
+    const cardReady = deps.card().catch(() => null); // start loading the module right away
+    const work = async () => {
+      const id = mark.getAttribute('data-paperpeek-id');
+      if (!id) return;
+      const [paper, controller] = await Promise.all([deps.paper(id), cardReady]);
+      if (mine !== token || !paper || !controller) return; // a newer hover took over
+      const wait = keyboard ? 0 : SHOW_NOT_BEFORE_MS - (performance.now() - startedAt);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (mine !== token || !mark.isConnected) return;
+      card = controller;
+      suppressTitle(mark);
+      controller.show(mark, paper);
+      shown = true;
+    };
+    restTimer = setTimeout(() => void work().catch(() => undefined), keyboard ? 0 : deps.restMs());
+  }
+
+  /** The link's own tooltip would cover the card: hold its `title` while the card shows. */
+  function suppressTitle(mark: Element): void {
+    const holder = mark.closest('[title]');
+    if (!holder) return;
+    suppressedTitle = { element: holder, title: holder.getAttribute('title') ?? '' };
+    holder.removeAttribute('title');
+  }
+
+  function hide(): void {
+    token++;
+    cancelTimers();
+    if (suppressedTitle) {
+      suppressedTitle.element.setAttribute('title', suppressedTitle.title);
+      suppressedTitle = null;
+    }
+    if (shown) card?.hide();
+    shown = false;
+    current = null;
+  }
+
+  function scheduleHide(): void {
+    clearTimeout(hideTimer);
+    if (!shown) {
+      hide(); // nothing shown yet: just drop the pending hover
+      return;
+    }
+    hideTimer = setTimeout(hide, HIDE_AFTER_MS);
+  }
+
+  const onPointerOver = (event: PointerEvent) => {
+    if (!event.isTrusted || event.pointerType === 'touch') return;
+    const mark = markOf(event.target);
+    if (mark) {
+      if (mark === current) clearTimeout(hideTimer);
+      else begin(mark, false);
+    }
+  };
+
+  const onPointerOut = (event: PointerEvent) => {
+    if (!event.isTrusted || !current) return;
+    const from = markOf(event.target);
+    if (from !== current) return;
+    const to = event.relatedTarget;
+    if (markOf(to) === current || inCard(to)) return;
+    scheduleHide();
+  };
+
+  const onFocusIn = (event: FocusEvent) => {
+    if (!event.isTrusted) return;
+    const mark = markOf(event.target);
+    if (mark && !inCard(event.target)) begin(mark, true);
+  };
+
+  const onFocusOut = (event: FocusEvent) => {
+    if (!event.isTrusted || !current) return;
+    const to = event.relatedTarget;
+    if (inCard(to) || markOf(to) === current) return;
+    if (markOf(event.target) === current) hide();
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!event.isTrusted || !current) return;
+    if (event.key === 'Escape') {
+      const focusWasInCard = inCard(doc.activeElement) || inCard(event.target);
+      const mark = current;
+      hide();
+      if (focusWasInCard && mark instanceof HTMLElement) mark.focus();
+    } else if (event.key === 'Tab' && !event.shiftKey && shown && markOf(event.target) === current && card) {
+      // Tab from the mark goes into its card, not to the next link on the page.
+      event.preventDefault();
+      card.focusFirst();
+    }
+  };
+
+  const listeners: [string, EventListener][] = [
+    ['pointerover', onPointerOver as EventListener],
+    ['pointerout', onPointerOut as EventListener],
+    ['focusin', onFocusIn as EventListener],
+    ['focusout', onFocusOut as EventListener],
+    ['keydown', onKeyDown as EventListener],
+  ];
+  for (const [type, listener] of listeners) doc.addEventListener(type, listener, true);
+
+  return {
+    stop() {
+      hide();
+      for (const [type, listener] of listeners) doc.removeEventListener(type, listener, true);
+      card?.destroy();
+      card = null;
+    },
+    cardPointerEntered() {
+      clearTimeout(hideTimer);
+    },
+    cardPointerLeft() {
+      if (shown) scheduleHide();
+    },
+    closeRequested() {
+      const mark = current;
+      const focusWasInCard = inCard(doc.activeElement);
+      hide();
+      if (focusWasInCard && mark instanceof HTMLElement) mark.focus();
+    },
+  };
+}
