@@ -10,6 +10,9 @@
  *    worker keeps answering during the load. Then the time of a `scan` of 200
  *    candidate texts, on the real digest and on each synthetic one.
  *
+ * 3. Page cost in real Chromium with and without the extension (scripts/bench-page.ts).
+ * 4. Related papers: compute time, memory and read time (scripts/bench-related.ts).
+ *
  *   npm run bench                 (builds first)
  *   npx tsx scripts/bench.ts [--sizes 1000,10000,100000]
  */
@@ -22,6 +25,8 @@ import { launchExtension, openExtensionPage, sendFrom, waitFor } from '../tests/
 import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from './digest-files';
 import { tokenize } from '../src/shared/tokenize';
 import { benchParse, formatParseTable } from './bench-parse';
+import { benchPageCost } from './bench-page';
+import { benchRelated } from './bench-related';
 import { formatTable, median } from './bench-format';
 import { generatePapers, writeDigestFiles } from './synthetic-digest';
 
@@ -176,6 +181,10 @@ async function main(): Promise<void> {
   const rows: LoadRow[] = [await benchScanRealDigest()];
   for (const size of sizes) rows.push(await benchLoad(size));
   console.log(formatLoadTable(rows));
+  console.log('');
+  console.log(await benchPageCost({ distDir: join(ROOT, 'dist') }));
+  console.log('\nRelated papers (Node, synthetic digests; goal: 100k within minutes, memory linear, one read <= 5 ms)');
+  console.log(await benchRelated(sizes));
 }
 
 await main();

@@ -71,17 +71,24 @@ function plainWords(text: string): string {
 /** The lines of a block: its text split at `<br>` and preformatted newlines, trimmed. */
 function linesOf(block: TextBlock): [number, number][] {
   const lines: [number, number][] = [];
-  const cuts = [...block.breaks, block.text.length].sort((a, b) => a - b);
+  const { text } = block;
+  // Breaks are recorded in text order already; most blocks have none.
+  const cuts = block.breaks.length === 0 ? [text.length] : [...block.breaks, text.length];
   let start = 0;
   for (const cut of cuts) {
     let from = start;
     let to = cut;
-    while (from < to && /\s/.test(block.text[from] as string)) from++;
-    while (to > from && /\s/.test(block.text[to - 1] as string)) to--;
+    while (from < to && isSpace(text.charCodeAt(from))) from++;
+    while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
     if (to - from >= 4) lines.push([from, to]);
     start = cut + 1;
   }
   return lines;
+}
+
+/** Whitespace as HTML lays it out (space, tab, newlines, form feed) plus no-break space. */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13 || code === 12 || code === 160;
 }
 
 /** Ranges of carrier elements (links, emphasis, quotes) inside [from, to) of a block. */

@@ -51,7 +51,7 @@ function assertBrowserPresent(): void {
 }
 
 export async function launchExtension(
-  options: { distDir?: string; profileDir?: string } = {},
+  options: { distDir?: string; profileDir?: string; /** false opens a window (the demo with a display). */ headless?: boolean } = {},
 ): Promise<ExtensionSession> {
   assertBrowserPresent();
   const distDir = options.distDir ?? DIST;
@@ -62,7 +62,7 @@ export async function launchExtension(
     executablePath: CHROMIUM,
     headless: false,
     args: [
-      '--headless=new',
+      ...(options.headless === false ? [] : ['--headless=new']),
       `--disable-extensions-except=${distDir}`,
       `--load-extension=${distDir}`,
       '--no-sandbox',
