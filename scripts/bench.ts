@@ -11,7 +11,8 @@
  *    candidate texts, on the real digest and on each synthetic one.
  *
  * 3. Page cost in real Chromium with and without the extension (scripts/bench-page.ts).
- * 4. Related papers: compute time, memory and read time (scripts/bench-related.ts).
+ * 4. Hover-card latency, warm and right after the worker stopped (scripts/bench-card.ts).
+ * 5. Related papers: compute time, memory and read time (scripts/bench-related.ts).
  *
  *   npm run bench                 (builds first)
  *   npx tsx scripts/bench.ts [--sizes 1000,10000,100000]
@@ -26,6 +27,7 @@ import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from './digest-files'
 import { tokenize } from '../src/shared/tokenize';
 import { benchParse, formatParseTable } from './bench-parse';
 import { benchPageCost } from './bench-page';
+import { benchCardLatency } from './bench-card';
 import { benchRelated } from './bench-related';
 import { formatTable, median } from './bench-format';
 import { generatePapers, writeDigestFiles } from './synthetic-digest';
@@ -183,6 +185,8 @@ async function main(): Promise<void> {
   console.log(formatLoadTable(rows));
   console.log('');
   console.log(await benchPageCost({ distDir: join(ROOT, 'dist') }));
+  console.log('');
+  console.log(await benchCardLatency({ distDir: join(ROOT, 'dist') }));
   console.log('\nRelated papers (Node, synthetic digests; goal: 100k within minutes, memory linear, one read <= 5 ms)');
   console.log(await benchRelated(sizes));
 }

@@ -14,6 +14,12 @@ import type { CardController, CardPaper } from '../ui/card/card-api';
 import { MARK_SELECTOR } from './marks';
 
 export const DEFAULT_REST_MS = 150;
+/**
+ * User-timing marks of one hover, for the latency benchmark and DevTools'
+ * Performance panel: intent fired, data and card module ready, card shown,
+ * first frame painted after it.
+ */
+export const TIMING_MARKS = { intent: 'paperpeek:intent', ready: 'paperpeek:ready', show: 'paperpeek:show', painted: 'paperpeek:painted' };
 export const SHOW_NOT_BEFORE_MS = 500;
 export const HIDE_AFTER_MS = 300;
 
@@ -64,15 +70,20 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
     const work = async () => {
       const id = mark.getAttribute('data-paperpeek-id');
       if (!id) return;
+      performance.mark(TIMING_MARKS.intent);
       const [paper, controller] = await Promise.all([deps.paper(id), cardReady]);
       if (mine !== token || !paper || !controller) return; // a newer hover took over
+      performance.mark(TIMING_MARKS.ready);
       const wait = keyboard ? 0 : SHOW_NOT_BEFORE_MS - (performance.now() - startedAt);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (mine !== token || !mark.isConnected) return;
       card = controller;
       suppressTitle(mark);
+      performance.mark(TIMING_MARKS.show);
       controller.show(mark, paper);
       shown = true;
+      // The frame after show() is the one that paints the card.
+      requestAnimationFrame(() => setTimeout(() => performance.mark(TIMING_MARKS.painted), 0));
     };
     restTimer = setTimeout(() => void work().catch(() => undefined), keyboard ? 0 : deps.restMs());
   }
