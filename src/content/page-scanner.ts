@@ -27,6 +27,8 @@ const SLICE_MS = 8;
 const BATCH_UNITS = Math.min(400, MAX_SCAN_UNITS);
 const BATCH_CHARS = 60_000;
 const COARSE_RESCAN_NODES = 1000;
+/** Accepted hits are placed together at most this often (see placePendingMarks). */
+const MARK_BATCH_MS = 120;
 
 export type ScanRequest = (payload: ScanPayload) => Promise<Result<{ hits: ScanHit[] }>>;
 
@@ -49,6 +51,8 @@ interface Accepted {
   id: string;
   range: Range;
   element: Element | null;
+  /** The matched text without spaces, to notice a page change before placing. */
+  asWritten: string;
 }
 
 export function startPageScanner(
@@ -172,19 +176,48 @@ export function startPageScanner(
       });
   }
 
+  /**
+   * Accepted hits wait here and are placed together at most every MARK_BATCH_MS:
+   * each placement round costs the page a style, layout and pre-paint pass (a
+   * visibility check forces one), so on a page of 10,000 links placing per reply
+   * costs several full passes where one will do.
+   */
+  const pendingMarks = new Map<TextBlock, Accepted[]>();
+  let marksTimer: ReturnType<typeof setTimeout> | undefined;
+
   function markHits(candidates: readonly Candidate[], hits: readonly ScanHit[]): void {
-    const byBlock = new Map<TextBlock, Accepted[]>();
     for (const hit of hits) {
       const candidate = candidates[hit.unit];
       if (!candidate || hit.start < 0 || hit.end > tokensOf(candidate).words.length || hit.start >= hit.end) continue;
       const accepted = judge(candidate, hit);
       if (!accepted) continue;
-      const list = byBlock.get(candidate.block) ?? [];
+      const list = pendingMarks.get(candidate.block) ?? [];
       list.push(accepted);
-      byBlock.set(candidate.block, list);
+      pendingMarks.set(candidate.block, list);
     }
+    if (pendingMarks.size > 0 && marksTimer === undefined) marksTimer = setTimeout(placePendingMarks, MARK_BATCH_MS);
+  }
+
+  function placePendingMarks(): void {
+    marksTimer = undefined;
+    if (stopped) return;
+    const batches = [...pendingMarks];
+    pendingMarks.clear();
+    // Every check before any change: one style and layout pass for the whole batch.
+    const visible = batches.map(([block, list]) =>
+      list.filter((item) => {
+        if (item.range.toString().replace(/\s+/g, '') !== item.asWritten) return false; // the page changed it meanwhile
+        const target = item.element ?? item.range.startContainer.parentElement;
+        if (target && !isVisible(target)) {
+          // Hidden now (a closed <details>, a collapsed thread): read it again once it changes.
+          scannedText.delete(block.element);
+          return false;
+        }
+        return true;
+      }),
+    );
     const placed = new Set<string>();
-    for (const list of byBlock.values()) {
+    for (const list of visible) {
       // Longest first, no overlaps; then place from the end of the block backwards so
       // splitting a text node never shifts a range still to be placed.
       list.sort((a, b) => b.end - b.start - (a.end - a.start));
@@ -202,6 +235,7 @@ export function startPageScanner(
     // Our own DOM changes are not page changes.
     observer.takeRecords();
     if (placed.size > 0) onMarked([...placed]);
+    settleIfIdle();
   }
 
   function judge(candidate: Candidate, hit: ScanHit): Accepted | null {
@@ -225,13 +259,7 @@ export function startPageScanner(
       wholeElement: element !== null,
     });
     if (!accepted) return null;
-    const target = element ?? range.startContainer.parentElement;
-    if (target && !isVisible(target)) {
-      // Hidden now (a closed <details>, a collapsed thread): read it again once it changes.
-      scannedText.delete(block.element);
-      return null;
-    }
-    return { start, end, id: hit.id, range, element };
+    return { start, end, id: hit.id, range, element, asWritten: asWritten.replace(/\s+/g, '') };
   }
 
   function collectMutations(records: MutationRecord[]): void {
@@ -295,6 +323,7 @@ export function startPageScanner(
 
   function settleIfIdle(): void {
     if (walker || roots.length > 0 || readyBlocks.length > 0 || inFlight > 0 || sliceScheduled || frameScheduled) return;
+    if (marksTimer !== undefined) return;
     if (batch.payload.texts.length > 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
@@ -311,6 +340,9 @@ export function startPageScanner(
     stop() {
       if (stopped) return;
       stopped = true;
+      clearTimeout(marksTimer);
+      marksTimer = undefined;
+      pendingMarks.clear();
       observer.disconnect();
       doc.removeEventListener('toggle', onToggle, true);
       removeMarks(doc);
