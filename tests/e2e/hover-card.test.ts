@@ -131,7 +131,12 @@ describe('hover card in Chromium', () => {
   let server: FixtureServer;
 
   beforeAll(async () => {
-    server = await startFixtureServer({ '/cards': CARDS_PAGE, '/hostile-css': HOSTILE_CSS_PAGE });
+    server = await startFixtureServer({
+      '/cards': CARDS_PAGE,
+      '/hostile-css': HOSTILE_CSS_PAGE,
+      '/strict-csp': `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'none'; style-src 'none'"></head>
+        <body><ul><li><a id="a" href="#a">${POINTER.title}</a></li></ul></body></html>`,
+    });
     session = await launchExtension();
   });
   afterAll(async () => {
@@ -248,6 +253,17 @@ describe('hover card in Chromium', () => {
     expect(card.rect.y).toBeGreaterThanOrEqual(0);
     expect(card.rect.x + card.rect.width).toBeLessThanOrEqual(card.viewport.width);
     expect(card.rect.y + card.rect.height).toBeLessThanOrEqual(card.viewport.height);
+    await page.close();
+  });
+
+  it('opens on a page whose CSP forbids every script and style source', async () => {
+    // The card module comes from the extension and its styles from constructed sheets:
+    // neither is the page's to allow.
+    const page = await openMarked('/strict-csp', 1);
+    await page.hover('#a');
+    const card = await visibleCard(page, 'the card under a strict CSP');
+    expect(card.title).toBe(POINTER.title);
+    expect(card.rect.width).toBeGreaterThan(280);
     await page.close();
   });
 
