@@ -138,7 +138,9 @@ export class BlockWalker {
     // One tagName read serves every check: each DOM call from the isolated world
     // costs, and a page of 10,000 links has 20,000 elements.
     const tag = element.tagName.toUpperCase();
-    if (SKIPPED_TAGS.has(tag) || (element.hasAttributes() && element.matches(SKIPPED_BY_ATTRIBUTE))) {
+    // Links always have attributes and are almost never hidden or editable by attribute;
+    // a hidden one is still caught by the visibility check before marking.
+    if (SKIPPED_TAGS.has(tag) || (tag !== 'A' && element.hasAttributes() && element.matches(SKIPPED_BY_ATTRIBUTE))) {
       this.skipSubtree();
       return;
     }
