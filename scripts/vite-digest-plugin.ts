@@ -8,6 +8,7 @@ import { formatProblem } from '../src/shared/types';
 import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files';
 import { bucketCountFor, bucketize } from '../src/shared/paper-buckets';
 import { buildRelated, packRelated, packedToJson } from '../src/shared/related';
+import { SEARCH_INDEX_PATH, buildSearchIndex } from '../src/shared/search';
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
@@ -21,6 +22,15 @@ export const RELATED_PATH = 'digest/related.json';
 function packageRelated(bundle: DigestBundle): string {
   const pack = packRelated(buildRelated(bundle.papers));
   return JSON.stringify({ version: bundle.version, related: packedToJson(pack) });
+}
+
+/**
+ * The popup's full-text index (MiniSearch, src/shared/search.ts), built here so
+ * the popup only deserialises it. Carries the digest version like the parts.
+ */
+function packageSearchIndex(bundle: DigestBundle): string {
+  const index = buildSearchIndex(bundle.papers.map(({ id, title, abstract, digestDate }) => ({ id, title, abstract, digestDate })));
+  return JSON.stringify({ version: bundle.version, index });
 }
 
 /**
@@ -48,6 +58,7 @@ export function digestPlugin(seedsDir: string): Plugin {
   let bundle: DigestBundle | undefined;
   let packaged: { bucketCount: number; parts: string[] } | undefined;
   let related: string | undefined;
+  let searchIndex: string | undefined;
   return {
     name: 'paperpeek-digest',
     buildStart() {
@@ -61,6 +72,7 @@ export function digestPlugin(seedsDir: string): Plugin {
       }
       packaged = packageParts(bundle);
       related = packageRelated(bundle);
+      searchIndex = packageSearchIndex(bundle);
       for (const file of files) this.addWatchFile(file);
     },
     resolveId(id) {
@@ -81,6 +93,7 @@ export function digestPlugin(seedsDir: string): Plugin {
     generateBundle() {
       packaged?.parts.forEach((source, i) => this.emitFile({ type: 'asset', fileName: digestPartPath(i), source }));
       if (related) this.emitFile({ type: 'asset', fileName: RELATED_PATH, source: related });
+      if (searchIndex) this.emitFile({ type: 'asset', fileName: SEARCH_INDEX_PATH, source: searchIndex });
     },
   };
 }

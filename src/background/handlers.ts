@@ -12,7 +12,7 @@ import { createTitleMatcher } from './title-matcher';
 import { createRelatedReader } from './related-reader';
 
 export type Handlers = {
-  [M in Method]: (payload: Payload<M>, sender: SenderKind) => Promise<Result<Reply<M>>>;
+  [M in Method]: (payload: Payload<M>, sender: SenderKind, tabId?: number) => Promise<Result<Reply<M>>>;
 };
 
 export function toPaper(stored: IndexedPaper): Paper {
@@ -37,6 +37,13 @@ export interface HandlerEffects {
   notify(notice: SavedNotice): void;
   /** Opens one of the extension's pages in a new tab. */
   openExtensionPage(path: string): Promise<void>;
+  /** Shows how many digest papers a tab holds on the toolbar icon. */
+  setBadge?(tabId: number, count: number): Promise<void>;
+}
+
+/** The badge text for a paper count: empty for none, `999+` past three digits. */
+export function badgeText(count: number): string {
+  return count <= 0 ? '' : count > 999 ? '999+' : String(count);
 }
 
 const NO_EFFECTS: HandlerEffects = { notify: () => undefined, openExtensionPage: async () => undefined };
@@ -47,7 +54,7 @@ export function createHandlers(
   now: () => number = Date.now,
   effects: HandlerEffects = NO_EFFECTS,
 ): Handlers {
-  const { notify, openExtensionPage } = effects;
+  const { notify, openExtensionPage, setBadge } = effects;
   const matcher = createTitleMatcher(db);
   const relatedPapers = createRelatedReader(db);
 
@@ -62,6 +69,17 @@ export function createHandlers(
       return title ? [{ id: n.id, title, reason: n.reason }] : [];
     });
   }
+  async function updateSaved(id: string, change: Partial<Pick<SavedPaper, 'status' | 'note'>>): Promise<Result<{ saved: SavedPaper }>> {
+    const updated = await db.transaction('rw', db.saved, async () => {
+      const existing = await db.saved.get(id);
+      if (!existing) return undefined;
+      const next = { ...existing, ...change };
+      await db.saved.put(next);
+      return next;
+    });
+    return updated ? ok({ saved: updated }) : fail('not-found', 'this paper is not on the reading list');
+  }
+
   return {
     async scan(payload) {
       const digest = await loader.whenReady();
@@ -139,6 +157,32 @@ export function createHandlers(
     async listSaved() {
       const papers = await db.saved.orderBy('savedAt').reverse().toArray();
       return ok({ papers });
+    },
+
+    async setSavedStatus({ id, status }) {
+      return updateSaved(id, { status });
+    },
+
+    async setSavedNote({ id, note }) {
+      return updateSaved(id, { note });
+    },
+
+    async importSaved({ papers }) {
+      // One transaction: all of the file goes in, or none of it.
+      const added = await db.transaction('rw', db.saved, async () => {
+        const existing = await db.saved.bulkGet(papers.map((p) => p.id));
+        const fresh = papers.filter((_, i) => existing[i] === undefined);
+        await db.saved.bulkAdd(fresh);
+        return fresh.map((p) => p.id);
+      });
+      for (const id of added) notify({ type: 'saved', id, saved: true });
+      return ok({ added: added.length, kept: papers.length - added.length });
+    },
+
+    async reportMarks({ count }, _sender, tabId) {
+      if (tabId === undefined || !setBadge) return ok({ shown: false });
+      await setBadge(tabId, count);
+      return ok({ shown: true });
     },
   };
 }

@@ -5,6 +5,10 @@
  */
 import {
   acceptLifelines,
+  createSelectionMenuItem,
+  onMenuItemClicked,
+  openPopupAt,
+  setTabBadge,
   extensionIdentity,
   listenForRequests,
   notifyAllTabs,
@@ -15,7 +19,7 @@ import {
 import { bundledDigest } from 'virtual:paperpeek-digest';
 import { PaperPeekDatabase, openLoaderConnection } from './db';
 import { createDigestLoader, parseDigestPart, type DigestPart } from './digest-loader';
-import { createHandlers } from './handlers';
+import { badgeText, createHandlers } from './handlers';
 import { createRouter } from './router';
 import { packedFromJson, type PackedRelated, type PackedRelatedJson } from '../shared/related';
 
@@ -25,13 +29,20 @@ const route = createRouter(
   createHandlers(db, loader, Date.now, {
     notify: (notice) => void notifyAllTabs(notice).catch(() => undefined),
     openExtensionPage: openExtensionTab,
+    setBadge: (tabId, count) => setTabBadge(tabId, badgeText(count)),
   }),
   extensionIdentity(),
 );
 
 listenForRequests(route);
 acceptLifelines();
-onInstalledOrUpdated(() => void loader.whenReady().catch(reportLoadFailure));
+onInstalledOrUpdated(() => {
+  void loader.whenReady().catch(reportLoadFailure);
+  createSelectionMenuItem(FIND_MENU_ITEM, 'Find in PaperPeek');
+});
+onMenuItemClicked((itemId, selection, tabId) => {
+  if (itemId === FIND_MENU_ITEM) void findSelection(selection, tabId);
+});
 
 // The database can be closed under us (storage cleared, browser shutting down):
 // never wipe anything, just verify the digest again on the next request.
@@ -59,6 +70,20 @@ async function readBundledRelated(): Promise<PackedRelated> {
   const json = (await readPackagedJson(bundledDigest.relatedPath)) as { version?: unknown; related?: unknown };
   if (json.version !== bundledDigest.version) throw new Error('the packaged related papers belong to another digest');
   return packedFromJson(json.related as PackedRelatedJson);
+}
+
+/** The popup page, as the manifest's action names it. */
+const POPUP_PAGE = 'src/popup/index.html';
+const FIND_MENU_ITEM = 'paperpeek-find';
+/** Longest selection searched (a query, not a document). */
+const MAX_SELECTION_QUERY = 200;
+
+/** "Find in PaperPeek": the popup's search with the selection, or the same page in a tab. */
+async function findSelection(selection: string, tabId: number | undefined): Promise<void> {
+  const query = selection.replace(/\s+/g, ' ').trim().slice(0, MAX_SELECTION_QUERY);
+  const path = `${POPUP_PAGE}?q=${encodeURIComponent(query)}`;
+  if (await openPopupAt(path, POPUP_PAGE, tabId)) return;
+  await openExtensionTab(`${path}&view=page`);
 }
 
 function reportLoadFailure(error: unknown): void {

@@ -38,7 +38,7 @@ export function createRouter(handlers: Handlers, identity: ExtensionIdentity, lo
     if (!policy.allowedSenders.includes(kind)) return fail('forbidden', `${method} may not be sent by a ${kind}`);
     if (!policy.isPayload(payload)) return fail('invalid-request', `malformed payload for ${method}`);
     try {
-      return await dispatch(handlers, method, payload, kind);
+      return await dispatch(handlers, method, payload, kind, tabIdOf(sender));
     } catch (error) {
       log(error);
       return fail('internal', `${method} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -46,8 +46,14 @@ export function createRouter(handlers: Handlers, identity: ExtensionIdentity, lo
   };
 }
 
-function dispatch<M extends Method>(handlers: Handlers, method: M, payload: unknown, kind: SenderKind): Promise<Result<unknown>> {
+/** The sender's tab id, when it is a tab (the badge of reportMarks is set on it). */
+function tabIdOf(sender: SenderInfo): number | undefined {
+  const tab = sender.tab as { id?: unknown } | undefined | null;
+  return typeof tab === 'object' && tab !== null && typeof tab.id === 'number' ? tab.id : undefined;
+}
+
+function dispatch<M extends Method>(handlers: Handlers, method: M, payload: unknown, kind: SenderKind, tabId: number | undefined): Promise<Result<unknown>> {
   // The policy's guard has just proven the payload's shape for this method.
-  const handler = handlers[method] as (payload: unknown, sender: SenderKind) => Promise<Result<unknown>>;
-  return handler(payload, kind);
+  const handler = handlers[method] as (payload: unknown, sender: SenderKind, tabId?: number) => Promise<Result<unknown>>;
+  return handler(payload, kind, tabId);
 }

@@ -8,10 +8,10 @@
  * away quietly.
  */
 import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api';
-import { call, importPackagedModule, onBackgroundNotice, watchForOrphaning } from '../platform/content-runtime';
-import { isSavedNotice } from '../shared/protocol';
+import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
+import { isSavedNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
 import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
-import { setSavedMarks } from './marks';
+import { MARK_ATTRIBUTE, MARK_SELECTOR, setSavedMarks } from './marks';
 import { startPageScanner, type PageScanner } from './page-scanner';
 
 /** The hover card module, built by the second Vite pass (vite.config.ts, CARD_MODULE_PATH). */
@@ -76,8 +76,61 @@ async function showSavedStateOf(ids: string[]): Promise<void> {
   if (reply.ok) for (const id of reply.value.saved) showSaved(id, true);
 }
 
+/** Every mark on the page, the document's first, then each shadow root's, in tree order. */
+function allMarks(): Element[] {
+  return (scanner?.markRoots() ?? []).flatMap((root) => [...root.querySelectorAll(MARK_SELECTOR)]);
+}
+
+/** The popup's "On this tab": papers in the order they first appear, with their mark counts. */
+function pagePapers(): PagePaper[] {
+  const counts = new Map<string, number>();
+  for (const mark of allMarks()) {
+    const id = mark.getAttribute(MARK_ATTRIBUTE);
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return [...counts].map(([id, count]) => ({ id, count }));
+}
+
+/** Set for a moment on the mark the popup revealed (its outline comes from an animation, not page CSS). */
+const REVEALED_ATTRIBUTE = 'data-paperpeek-revealed';
+const REVEAL_MS = 1600;
+
+function reveal(id: string): boolean {
+  const mark = allMarks().find((element) => element.getAttribute(MARK_ATTRIBUTE) === id);
+  if (!mark) return false;
+  mark.scrollIntoView({ block: 'center' });
+  mark.setAttribute(REVEALED_ATTRIBUTE, '');
+  mark.animate?.(
+    [{ outline: '3px solid #f59e0b', outlineOffset: '2px' }, { outline: '3px solid rgba(245, 158, 11, 0)', outlineOffset: '2px' }],
+    { duration: REVEAL_MS, easing: 'ease-in' },
+  );
+  setTimeout(() => mark.removeAttribute(REVEALED_ATTRIBUTE), REVEAL_MS);
+  return true;
+}
+
+function answerTab(request: TabRequest): Promise<unknown> {
+  return Promise.resolve(request.type === 'pagePapers' ? { papers: pagePapers() } : { revealed: reveal(request.id) });
+}
+
+/** The toolbar badge: papers on this page, reported shortly after marks settle. */
+let reportTimer: ReturnType<typeof setTimeout> | undefined;
+let reported = -1;
+function reportMarksSoon(): void {
+  clearTimeout(reportTimer);
+  reportTimer = setTimeout(() => {
+    const count = pagePapers().length;
+    // A page that never held a paper sends nothing (no worker wake-up for it; a navigation resets the badge).
+    if (count !== reported && (count > 0 || reported > 0)) void call('reportMarks', { count }).then((reply) => reply.ok && (reported = count));
+  }, 250);
+}
+
 try {
-  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, (ids) => void showSavedStateOf(ids));
+  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, (ids) => {
+    void showSavedStateOf(ids);
+    reportMarksSoon();
+  });
+  cleanups.push(() => clearTimeout(reportTimer));
+  cleanups.push(onExtensionPageRequest((request) => (isTabRequest(request) ? answerTab(request) : null)));
   cleanups.push(() => scanner?.stop());
   hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => DEFAULT_REST_MS });
   cleanups.push(() => hover?.stop());

@@ -13,14 +13,17 @@ interface NativePort {
   onDisconnect: { addListener(listener: () => void): void };
 }
 
+type NativeSender = { id?: string; tab?: unknown; url?: string };
+type NativeListener = (message: unknown, sender: NativeSender, sendResponse: (reply: unknown) => void) => boolean | void;
+
 interface NativeRuntime {
   id?: string;
   sendMessage(message: unknown): Promise<unknown>;
   connect(info: { name: string }): NativePort;
   getURL(path: string): string;
   onMessage: {
-    addListener(listener: (message: unknown, sender: { id?: string; tab?: unknown }) => void): void;
-    removeListener(listener: (message: unknown, sender: { id?: string; tab?: unknown }) => void): void;
+    addListener(listener: NativeListener): void;
+    removeListener(listener: NativeListener): void;
   };
 }
 
@@ -113,6 +116,38 @@ export function onBackgroundNotice(listener: (notice: unknown) => void): () => v
   if (!api) return () => undefined;
   const receive = (message: unknown, sender: { id?: string; tab?: unknown }) => {
     if (sender.id === api.id && sender.tab === undefined) listener(message);
+  };
+  api.onMessage.addListener(receive);
+  return () => {
+    try {
+      api.onMessage.removeListener(receive);
+    } catch {
+      // the extension is gone: nothing to remove from
+    }
+  };
+}
+
+/**
+ * Answers requests our own extension pages (the popup) send to this tab with
+ * `tabs.sendMessage`. Only messages from this extension whose sender is one of
+ * its pages reach `answer`; anything else is left unanswered. The reply goes
+ * back through `sendResponse` (works in Chrome and Firefox alike).
+ */
+export function onExtensionPageRequest(answer: (request: unknown) => Promise<unknown> | null): () => void {
+  const api = runtime();
+  if (!api) return () => undefined;
+  const receive: NativeListener = (message, sender, sendResponse) => {
+    let origin = '';
+    try {
+      origin = api.getURL('');
+    } catch {
+      return undefined;
+    }
+    if (sender.id !== api.id || typeof sender.url !== 'string' || !sender.url.startsWith(origin)) return undefined;
+    const reply = answer(message);
+    if (!reply) return undefined;
+    reply.then(sendResponse, () => sendResponse(null));
+    return true;
   };
   api.onMessage.addListener(receive);
   return () => {

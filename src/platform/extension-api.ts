@@ -85,3 +85,62 @@ export async function notifyAllTabs(notice: unknown): Promise<void> {
 export async function openExtensionTab(path: string): Promise<void> {
   await browser.tabs.create({ url: browser.runtime.getURL(path) });
 }
+
+/** Sets the toolbar badge of one tab (a tab that closed meanwhile is fine). */
+export async function setTabBadge(tabId: number, text: string): Promise<void> {
+  await Promise.all([
+    browser.action.setBadgeText({ tabId, text }).catch(() => undefined),
+    browser.action.setBadgeBackgroundColor({ tabId, color: '#1a56db' }).catch(() => undefined),
+  ]);
+}
+
+/** The active tab of the current window (ids only: needs no "tabs" permission). */
+export async function activeTabId(): Promise<number | null> {
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+/**
+ * Sends one request to a tab's content script and returns its reply, or null
+ * when the tab has no content script of ours (a browser page, a store page, a
+ * tab still loading): "Receiving end does not exist" is caught here.
+ */
+export async function sendToTab(tabId: number, message: unknown): Promise<unknown> {
+  try {
+    return (await browser.tabs.sendMessage(tabId, message)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Registers (once per install or update) a context-menu item on selected text. */
+export function createSelectionMenuItem(id: string, title: string): void {
+  void browser.contextMenus
+    .removeAll()
+    .then(() => browser.contextMenus.create({ id, title, contexts: ['selection'] }))
+    .catch((error: unknown) => console.error('PaperPeek: cannot add the context menu item', error));
+}
+
+/** Listens for clicks on our context-menu items (register at the worker's top level). */
+export function onMenuItemClicked(listener: (itemId: string, selection: string, tabId: number | undefined) => void): void {
+  browser.contextMenus.onClicked.addListener((info, tab) => listener(String(info.menuItemId), info.selectionText ?? '', tab?.id));
+}
+
+/**
+ * Opens the toolbar popup at `path` (our popup page with a query string), or
+ * resolves false when the browser refuses (no focused window, older browser).
+ * The tab's popup goes back to `defaultPath` afterwards.
+ */
+export async function openPopupAt(path: string, defaultPath: string, tabId: number | undefined): Promise<boolean> {
+  try {
+    await browser.action.setPopup({ popup: path, ...(tabId === undefined ? {} : { tabId }) });
+    const opener = (browser.action as { openPopup?: () => Promise<void> }).openPopup;
+    if (!opener) return false;
+    await opener();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await browser.action.setPopup({ popup: defaultPath, ...(tabId === undefined ? {} : { tabId }) }).catch(() => undefined);
+  }
+}

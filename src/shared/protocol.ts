@@ -4,7 +4,8 @@
  * its reply type, a runtime validator and the sender kinds allowed to send it.
  * Content scripts run inside hostile pages: their payloads are untrusted input.
  */
-import type { Paper, SavedPaper } from './types';
+import type { Paper, ReadingStatus, SavedPaper } from './types';
+import { isReadingStatus, isSavedPaper, MAX_IMPORT_PAPERS, MAX_NOTE } from './reading-list-io';
 import { isArrayOf, isExactObject, isPaperId, isStringWithin, type Guard } from './guards';
 import type { ScanHit, ScanUnit } from './title-scanner';
 
@@ -89,6 +90,43 @@ export interface Requests {
   /** Which of these ids are on the reading list (for marks and cards). */
   savedState: { payload: { ids: string[] }; reply: { saved: string[] } };
   listSaved: { payload: Record<string, never>; reply: { papers: SavedPaper[] } };
+  /** Sets a saved paper's reading status (extension pages only). */
+  setSavedStatus: { payload: { id: string; status: ReadingStatus }; reply: { saved: SavedPaper } };
+  /** Sets a saved paper's note (extension pages only). */
+  setSavedNote: { payload: { id: string; note: string }; reply: { saved: SavedPaper } };
+  /**
+   * Merges papers into the reading list in one transaction (a JSON import, or
+   * undoing a removal). Papers already on the list keep what the reader has.
+   */
+  importSaved: { payload: { papers: SavedPaper[] }; reply: { added: number; kept: number } };
+  /** A content script reports how many digest papers its page holds (the toolbar badge). */
+  reportMarks: { payload: { count: number }; reply: { shown: boolean } };
+}
+
+/** The paper count a content script may report, bounded (the badge shows up to 999+). */
+export const MAX_REPORTED_MARKS = 100_000;
+
+/**
+ * Requests an extension page (the popup) sends to one tab's content script,
+ * with `browser.tabs.sendMessage`. The content script answers only our own
+ * extension's pages.
+ */
+export interface PagePaper {
+  id: string;
+  /** Marks of this paper on the page. */
+  count: number;
+}
+export type TabRequest = { type: 'pagePapers' } | { type: 'revealPaper'; id: string };
+export interface TabReplies {
+  pagePapers: { papers: PagePaper[] };
+  revealPaper: { revealed: boolean };
+}
+
+export function isTabRequest(value: unknown): value is TabRequest {
+  return (
+    isExactObject<{ type: 'pagePapers' }>(value, { type: (v): v is 'pagePapers' => v === 'pagePapers' }) ||
+    isExactObject<{ type: 'revealPaper'; id: string }>(value, { type: (v): v is 'revealPaper' => v === 'revealPaper', id: isPaperId })
+  );
 }
 
 export type Method = keyof Requests;
@@ -140,6 +178,27 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
   },
   // The whole reading list is private to extension pages: a content script never needs it.
   listSaved: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+  // Changing what a reader wrote, or adding in bulk, is for extension pages only (DESIGN.md §4).
+  setSavedStatus: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is { id: string; status: ReadingStatus } => isExactObject(value, { id: isPaperId, status: isReadingStatus }),
+  },
+  setSavedNote: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is { id: string; note: string } => isExactObject(value, { id: isPaperId, note: isStringWithin(MAX_NOTE) }),
+  },
+  importSaved: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is { papers: SavedPaper[] } => isExactObject(value, { papers: isArrayOf(isSavedPaper, MAX_IMPORT_PAPERS) }),
+  },
+  // Only a tab's content script reports its page; the badge is set on the sender's tab.
+  reportMarks: {
+    allowedSenders: ['content-script'],
+    isPayload: (value): value is { count: number } =>
+      isExactObject(value, {
+        count: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_REPORTED_MARKS,
+      }),
+  },
 };
 
 export function isMethod(value: unknown): value is Method {

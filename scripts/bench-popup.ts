@@ -1,0 +1,126 @@
+/**
+ * Popup figures in real Chromium (issue 5 §7), for one built extension:
+ * - size of the packaged search index;
+ * - time from opening the popup page to first paint and to interactive (the
+ *   search index loaded: `paperpeek-search-ready` user-timing mark), median of
+ *   several openings;
+ * - keystroke-to-results latency, median and p95: a query typed one character
+ *   at a time, timed from the input event until Preact has committed the
+ *   results to the DOM (a macrotask later; paint excluded);
+ * - the popup's JS heap once the index is loaded.
+ *
+ * The popup is opened as a page in a tab (Playwright cannot click the toolbar
+ * button); a real popup window adds the browser's own opening time.
+ *
+ *   npx tsx scripts/bench-popup.ts                 (uses dist/, run npm run build first)
+ *   npx tsx scripts/bench-popup.ts --sizes 10000,100000   (also builds synthetic digests)
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { launchExtension, openExtensionPage } from '../tests/e2e/harness';
+import { formatTable, median } from './bench-format';
+import { writeDigestFiles } from './synthetic-digest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const OPENINGS = 7;
+const QUERIES = ['contnual lerning', 'in-context', 'transformer attention', 'neural netw', 'graph'];
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export async function benchPopup(opts: { distDir: string }): Promise<string> {
+  const indexBytes = statSync(join(opts.distDir, 'digest', 'search.json')).size;
+  const session = await launchExtension({ distDir: opts.distDir });
+  try {
+    // Wait for the worker's digest load, so openings measure the popup only.
+    const warm = await openExtensionPage(session);
+    await warm.waitForFunction(
+      () =>
+        (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ value?: { loadingProgress: unknown; papers: number } }> } } }).chrome.runtime
+          .sendMessage({ method: 'stats', payload: {} })
+          .then((r) => r.value?.loadingProgress === null && r.value.papers > 0),
+      undefined,
+      { timeout: 600_000, polling: 500 },
+    );
+    await warm.close();
+
+    const paints: number[] = [];
+    const interactive: number[] = [];
+    let heapMb = Number.NaN;
+    for (let i = 0; i < OPENINGS; i++) {
+      const page = await openExtensionPage(session);
+      await page.waitForFunction(() => performance.getEntriesByName('paperpeek-search-ready').length > 0, undefined, { timeout: 120_000 });
+      const marks = await page.evaluate(() => {
+        const paint = performance.getEntriesByName('first-contentful-paint')[0] ?? performance.getEntriesByName('paperpeek-first-paint')[0];
+        const ready = performance.getEntriesByName('paperpeek-search-ready')[0];
+        const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+        return { paint: paint?.startTime ?? Number.NaN, ready: ready?.startTime ?? Number.NaN, heap: memory?.usedJSHeapSize ?? Number.NaN };
+      });
+      paints.push(marks.paint);
+      // Interactive: the first paint is there and the index answers queries.
+      interactive.push(Math.max(marks.paint, marks.ready));
+      heapMb = marks.heap / 1e6;
+      if (i < OPENINGS - 1) await page.close();
+      else {
+        const keystrokes = await page.evaluate(async (queries) => {
+          const box = document.querySelector<HTMLInputElement>('input[role="combobox"]');
+          if (!box) throw new Error('no search box');
+          const times: number[] = [];
+          for (const query of queries) {
+            for (let n = 1; n <= query.length; n++) {
+              const start = performance.now();
+              box.value = query.slice(0, n);
+              box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+              await new Promise((done) => setTimeout(done, 0));
+              times.push(performance.now() - start);
+            }
+          }
+          return { times, results: document.querySelectorAll('[role="option"]').length };
+        }, QUERIES);
+        await page.close();
+        const rows = [
+          ['search index', `${(indexBytes / 1e6).toFixed(2)} MB`, ''],
+          ['open → first paint (median)', ms(median(paints)), ''],
+          ['open → interactive (median)', ms(median(interactive)), '≤ 100 ms real digest, ≤ 300 ms at 100k'],
+          ['keystroke → results (median)', ms(median(keystrokes.times)), ''],
+          ['keystroke → results (p95)', ms(percentile(keystrokes.times, 95)), '≤ 16 ms at 100k'],
+          ['JS heap, index loaded', `${heapMb.toFixed(1)} MB`, ''],
+        ];
+        return formatTable(['popup', 'value', 'goal'], rows);
+      }
+    }
+    return '';
+  } finally {
+    await session.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { dist: { type: 'string' }, sizes: { type: 'string' } } });
+  const dist = resolve(ROOT, values.dist ?? 'dist');
+  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no build in ${dist}: run npm run build`);
+  console.log(`Popup, real digest (${dist}):\n${await benchPopup({ distDir: dist })}\n`);
+  for (const size of (values.sizes ?? '').split(',').filter(Boolean).map(Number)) {
+    const work = join(ROOT, '.tmp', 'bench-popup');
+    const seeds = join(work, `seeds-${size}`);
+    const out = join(work, `dist-${size}`);
+    mkdirSync(work, { recursive: true });
+    rmSync(seeds, { recursive: true, force: true });
+    writeDigestFiles(seeds, size);
+    const started = performance.now();
+    execFileSync('npx', ['tsx', 'scripts/build.ts', '--seeds', seeds, '--out', out, '--no-zip'], { cwd: ROOT, stdio: 'pipe', maxBuffer: 1 << 28 });
+    console.log(`Popup, ${size} synthetic papers (build ${((performance.now() - started) / 1000).toFixed(0)} s):\n${await benchPopup({ distDir: out })}\n`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

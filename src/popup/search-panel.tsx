@@ -1,0 +1,124 @@
+/**
+ * Search as you type over the whole digest: a combobox over a listbox of
+ * results; arrow keys move, Enter opens. Quoted phrases must appear as written
+ * (checked on the title, then on the abstract from the background).
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type MiniSearch from 'minisearch';
+import { call } from '../platform/extension-api';
+import { MAX_RESULTS, containsPhrase, highlight, parseQuery, searchIndex as runSearch, type SearchDoc, type SearchHit } from '../shared/search';
+import { HighlightedText } from '../ui/highlighted-text';
+import { searchIndex } from './search-index';
+
+/** Abstracts fetched to check a quoted phrase, at most. */
+const PHRASE_CHECKS = 30;
+
+export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery(q: string): void; onOpen(id: string): void }) {
+  const [index, setIndex] = useState<MiniSearch<SearchDoc> | null>(null);
+  const [error, setError] = useState('');
+  const [active, setActive] = useState(0);
+  const [verified, setVerified] = useState<{ query: string; hits: SearchHit[] } | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    input.current?.focus();
+    void searchIndex().then(setIndex, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, []);
+
+  const parsed = useMemo(() => parseQuery(query), [query]);
+  const raw = useMemo(() => (index ? runSearch(index, parsed) : []), [index, parsed]);
+  const needsCheck = parsed.phrases.length > 0;
+
+  // A quoted phrase: titles are checked here, abstracts through the background.
+  useEffect(() => {
+    if (!needsCheck) return;
+    let live = true;
+    const inTitle = (hit: SearchHit) => parsed.phrases.every((p) => containsPhrase(hit.title, p));
+    void Promise.all(
+      raw.slice(0, PHRASE_CHECKS).map(async (hit) => {
+        if (inTitle(hit)) return hit;
+        const reply = await call('getPaper', { id: hit.id });
+        const text = reply.ok && reply.value.paper ? `${reply.value.paper.title}\n${reply.value.paper.abstract}` : '';
+        return parsed.phrases.every((p) => containsPhrase(text, p)) ? hit : null;
+      }),
+    ).then((checked) => live && setVerified({ query, hits: checked.filter((h): h is SearchHit => h !== null) }));
+    return () => {
+      live = false;
+    };
+  }, [raw, needsCheck, parsed, query]);
+
+  const hits = needsCheck ? (verified?.query === query ? verified.hits : null) : raw;
+  useEffect(() => setActive(0), [query]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!hits || hits.length === 0) return;
+    if (event.key === 'ArrowDown') setActive((i) => Math.min(i + 1, hits.length - 1));
+    else if (event.key === 'ArrowUp') setActive((i) => Math.max(i - 1, 0));
+    else if (event.key === 'Enter' && hits[active]) onOpen(hits[active].id);
+    else return;
+    event.preventDefault();
+  };
+  useEffect(() => document.getElementById(`result-${active}`)?.scrollIntoView?.({ block: 'nearest' }), [active]);
+
+  const trimmed = query.trim();
+  return (
+    <section class="panel" aria-label="Search">
+      <input
+        ref={input}
+        type="search"
+        class="search"
+        placeholder="Search titles and abstracts"
+        aria-label="Search papers"
+        role="combobox"
+        list={undefined}
+        aria-expanded={hits !== null && hits.length > 0}
+        aria-controls="results"
+        aria-autocomplete="list"
+        aria-activedescendant={hits && hits.length > 0 ? `result-${active}` : undefined}
+        value={query}
+        onInput={(e) => onQuery((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={onKeyDown}
+      />
+      {error ? (
+        <p role="alert">The search index could not be read: {error}</p>
+      ) : !index ? (
+        <p class="muted">Loading the search index…</p>
+      ) : trimmed === '' ? (
+        <p class="muted empty" data-testid="search-empty">
+          Type to search {index.documentCount} papers. Tip: <kbd>"quotes"</kbd> match a phrase; typos are forgiven.
+        </p>
+      ) : hits === null ? (
+        <p class="muted">Checking the phrase…</p>
+      ) : hits.length === 0 ? (
+        <p class="muted empty" data-testid="search-none" role="status">
+          No papers match “{trimmed}”.
+        </p>
+      ) : (
+        <>
+          <p class="muted count" role="status">
+            {hits.length === 1 ? '1 paper' : `${hits.length}${hits.length >= MAX_RESULTS ? '+' : ''} papers`}
+          </p>
+          <ul id="results" role="listbox" aria-label="Results" class="results">
+            {hits.map((hit, i) => (
+              <li
+                key={hit.id}
+                id={`result-${i}`}
+                role="option"
+                aria-selected={i === active}
+                data-paper-id={hit.id}
+                class={i === active ? 'result active' : 'result'}
+                onMouseMove={() => i !== active && setActive(i)}
+                onClick={() => onOpen(hit.id)}
+              >
+                <span class="result-title">
+                  <HighlightedText segments={highlight(hit.title, hit.terms)} />
+                </span>
+                {hit.inTitle ? null : <span class="muted small"> — in the abstract</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
