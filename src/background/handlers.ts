@@ -3,13 +3,14 @@
  * validated by the router; every handler that reads papers waits for the digest.
  */
 import { paperBucketOf } from '../shared/paper-buckets';
-import { unitsOf, type Method, type Payload, type RelatedPaper, type Reply, type SavedNotice, type SenderKind } from '../shared/protocol';
+import { unitsOf, type Method, type Payload, type RelatedPaper, type Reply, type SavedNotice, type SettingsNotice, type SenderKind } from '../shared/protocol';
 import { fail, ok, type Result } from '../shared/result';
 import type { IndexedPaper, Paper, SavedPaper } from '../shared/types';
 import { BUNDLED_META_KEY, type DigestLoader } from './digest-loader';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 import { createTitleMatcher } from './title-matcher';
 import { createRelatedReader } from './related-reader';
+import { settingsFrom } from '../shared/settings';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind, tabId?: number) => Promise<Result<Reply<M>>>;
@@ -29,12 +30,15 @@ export async function findPaper(db: PaperPeekDatabase, digest: BundledDigestMeta
 /** Related papers a reply carries (the pack stores up to 8; the card shows the first few). */
 const RELATED_SHOWN = 8;
 
+/** Meta row holding the reader's settings (src/shared/settings.ts). */
+export const SETTINGS_META_KEY = 'settings';
+
 /** The full paper page (the hover card's "Open"). */
 export const PAPER_PAGE = 'src/paper/index.html';
 
 export interface HandlerEffects {
-  /** Pushes a notice to every tab's content script (saved state of marks). */
-  notify(notice: SavedNotice): void;
+  /** Pushes a notice to every tab's content script (saved state of marks, settings). */
+  notify(notice: SavedNotice | SettingsNotice): void;
   /** Opens one of the extension's pages in a new tab. */
   openExtensionPage(path: string): Promise<void>;
   /** Shows how many digest papers a tab holds on the toolbar icon. */
@@ -152,6 +156,16 @@ export function createHandlers(
     async savedState({ ids }) {
       const rows = await db.saved.bulkGet(ids);
       return ok({ saved: rows.filter((row): row is SavedPaper => row !== undefined).map((row) => row.id) });
+    },
+
+    async getSettings() {
+      return ok(settingsFrom((await db.meta.get(SETTINGS_META_KEY))?.value));
+    },
+
+    async setSettings(settings) {
+      await db.meta.put({ name: SETTINGS_META_KEY, value: settings });
+      notify({ type: 'settings', settings });
+      return ok(settings);
     },
 
     async listSaved() {

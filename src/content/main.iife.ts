@@ -9,7 +9,7 @@
  */
 import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api';
 import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
-import { isSavedNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
+import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
 import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
 import { MARK_ATTRIBUTE, MARK_SELECTOR, setSavedMarks } from './marks';
 import { startPageScanner, type PageScanner } from './page-scanner';
@@ -124,17 +124,37 @@ function reportMarksSoon(): void {
   }, 250);
 }
 
+/**
+ * The hover delay is a setting. It is read once, when the page first gets marks
+ * (a page without papers never asks), and follows changes pushed by the worker.
+ */
+let restMs = DEFAULT_REST_MS;
+let settingsRequested = false;
+function readSettingsOnce(): void {
+  if (settingsRequested) return;
+  settingsRequested = true;
+  void call('getSettings', {}).then((reply) => {
+    if (reply.ok) restMs = reply.value.hoverDelayMs;
+  });
+}
+
+function onNotice(notice: unknown): void {
+  if (isSavedNotice(notice)) showSaved(notice.id, notice.saved);
+  else if (isSettingsNotice(notice)) restMs = notice.settings.hoverDelayMs;
+}
+
 try {
   scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, (ids) => {
+    readSettingsOnce();
     void showSavedStateOf(ids);
     reportMarksSoon();
   });
   cleanups.push(() => clearTimeout(reportTimer));
   cleanups.push(onExtensionPageRequest((request) => (isTabRequest(request) ? answerTab(request) : null)));
   cleanups.push(() => scanner?.stop());
-  hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => DEFAULT_REST_MS });
+  hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => restMs });
   cleanups.push(() => hover?.stop());
-  cleanups.push(onBackgroundNotice((notice) => isSavedNotice(notice) && showSaved(notice.id, notice.saved)));
+  cleanups.push(onBackgroundNotice(onNotice));
   cleanups.push(watchForOrphaning(shutDown));
 } catch {
   shutDown();

@@ -8,6 +8,7 @@ import type { Paper, ReadingStatus, SavedPaper } from './types';
 import { isReadingStatus, isSavedPaper, MAX_IMPORT_PAPERS, MAX_NOTE } from './reading-list-io';
 import { isArrayOf, isExactObject, isPaperId, isStringWithin, type Guard } from './guards';
 import type { ScanHit, ScanUnit } from './title-scanner';
+import { isSettings, type Settings } from './settings';
 
 export type SenderKind = 'content-script' | 'extension-page';
 
@@ -78,6 +79,16 @@ export function isSavedNotice(value: unknown): value is SavedNotice {
   });
 }
 
+/** What the background pushes to every tab when the reader changes a setting. */
+export interface SettingsNotice {
+  type: 'settings';
+  settings: Settings;
+}
+
+export function isSettingsNotice(value: unknown): value is SettingsNotice {
+  return isExactObject<SettingsNotice>(value, { type: (v): v is 'settings' => v === 'settings', settings: isSettings });
+}
+
 export interface Requests {
   /** Finds digest titles in candidate texts the page has normalised (src/shared/tokenize.ts). */
   scan: { payload: ScanPayload; reply: { hits: ScanHit[] } };
@@ -101,6 +112,9 @@ export interface Requests {
   importSaved: { payload: { papers: SavedPaper[] }; reply: { added: number; kept: number } };
   /** A content script reports how many digest papers its page holds (the toolbar badge). */
   reportMarks: { payload: { count: number }; reply: { shown: boolean } };
+  getSettings: { payload: Record<string, never>; reply: Settings };
+  /** Changes the reader's settings (extension pages only); open tabs follow at once. */
+  setSettings: { payload: Settings; reply: Settings };
 }
 
 /** The paper count a content script may report, bounded (the badge shows up to 999+). */
@@ -191,6 +205,8 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
     allowedSenders: ['extension-page'],
     isPayload: (value): value is { papers: SavedPaper[] } => isExactObject(value, { papers: isArrayOf(isSavedPaper, MAX_IMPORT_PAPERS) }),
   },
+  getSettings: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
+  setSettings: { allowedSenders: ['extension-page'], isPayload: isSettings },
   // Only a tab's content script reports its page; the badge is set on the sender's tab.
   reportMarks: {
     allowedSenders: ['content-script'],

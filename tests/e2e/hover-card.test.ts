@@ -267,6 +267,30 @@ describe('hover card in Chromium', () => {
     await page.close();
   });
 
+  it('takes its hover delay from the options page, live in a tab that is already open', async () => {
+    const page = await openMarked('/cards');
+    const options = await openExtensionPage(session, 'src/options/index.html');
+    const input = options.getByLabel('Hover delay before a card starts loading (ms)');
+    await input.fill('1200');
+    await input.press('Enter');
+    await options.getByText('Saved. Open tabs use it at once.').waitFor();
+    try {
+      await page.evaluate(() => performance.clearMarks());
+      await page.hover('#a');
+      await page.waitForTimeout(900);
+      // Past the default 150 ms and the 500 ms floor, yet no work started: the setting holds.
+      expect(await page.evaluate(() => performance.getEntriesByName('paperpeek:intent').length)).toBe(0);
+      expect((await readCard(page))?.visible ?? false).toBe(false);
+      const card = await visibleCard(page, 'the card after the longer delay');
+      expect(card.title).toBe(POINTER.title);
+    } finally {
+      await input.fill('150');
+      await input.press('Enter');
+      await options.getByText('Saved. Open tabs use it at once.').waitFor();
+      await Promise.all([page.close(), options.close()]);
+    }
+  });
+
   it('ignores synthetic events: a page cannot open the card', async () => {
     const page = await openMarked('/cards');
     await page.evaluate(() => {
