@@ -12,7 +12,8 @@
  *
  * 3. Page cost in real Chromium with and without the extension (scripts/bench-page.ts).
  * 4. Hover-card latency, warm and right after the worker stopped (scripts/bench-card.ts).
- * 5. Related papers: compute time, memory and read time (scripts/bench-related.ts).
+ * 5. Popup: open to first paint and interactive, keystroke latency, memory (scripts/bench-popup.ts).
+ * 6. Related papers: compute time, memory and read time (scripts/bench-related.ts).
  *
  *   npm run bench                 (builds first)
  *   npx tsx scripts/bench.ts [--sizes 1000,10000,100000]
@@ -28,6 +29,7 @@ import { tokenize } from '../src/shared/tokenize';
 import { benchParse, formatParseTable } from './bench-parse';
 import { benchPageCost } from './bench-page';
 import { benchCardLatency } from './bench-card';
+import { benchPopup } from './bench-popup';
 import { benchRelated } from './bench-related';
 import { formatTable, median } from './bench-format';
 import { generatePapers, writeDigestFiles } from './synthetic-digest';
@@ -187,6 +189,10 @@ async function main(): Promise<void> {
   console.log(await benchPageCost({ distDir: join(ROOT, 'dist') }));
   console.log('');
   console.log(await benchCardLatency({ distDir: join(ROOT, 'dist') }));
+  console.log('\nPopup (real Chromium; goals: interactive <= 100 ms on the real digest, <= 300 ms and keystroke p95 <= 16 ms at 100k)');
+  for (const distDir of [join(ROOT, 'dist'), ...sizes.map((size) => join(WORK, `dist-${size}`))]) {
+    console.log(await benchPopup({ distDir }));
+  }
   console.log('\nRelated papers (Node, synthetic digests; goal: 100k within minutes, memory linear, one read <= 5 ms)');
   console.log(await benchRelated(sizes));
 }
