@@ -144,13 +144,20 @@ export function createHandlers(
     },
 
     async unsavePaper({ id }, sender) {
-      const existing = await db.saved.get(id);
-      if (existing && sender === 'content-script' && (existing.note !== '' || existing.status !== 'to-read')) {
+      // Check and delete in one transaction: a note written meanwhile in the popup
+      // must not be deleted by a page's unsave that checked before it.
+      const outcome = await db.transaction('rw', db.saved, async () => {
+        const existing = await db.saved.get(id);
+        if (!existing) return 'absent' as const;
+        if (sender === 'content-script' && (existing.note !== '' || existing.status !== 'to-read')) return 'annotated' as const;
+        await db.saved.delete(id);
+        return 'removed' as const;
+      });
+      if (outcome === 'annotated') {
         return fail('forbidden', 'this paper has a note or a reading status: remove it from the reading list in the popup');
       }
-      if (existing) await db.saved.delete(id);
-      if (existing) notify({ type: 'saved', id, saved: false });
-      return ok({ removed: existing !== undefined });
+      if (outcome === 'removed') notify({ type: 'saved', id, saved: false });
+      return ok({ removed: outcome === 'removed' });
     },
 
     async savedState({ ids }) {
@@ -189,7 +196,8 @@ export function createHandlers(
         await db.saved.bulkAdd(fresh);
         return fresh.map((p) => p.id);
       });
-      for (const id of added) notify({ type: 'saved', id, saved: true });
+      // No notice per imported paper: thousands of them would go to every tab, and
+      // only an open card shows saved state (marks never do; see main.iife.ts).
       return ok({ added: added.length, kept: papers.length - added.length });
     },
 

@@ -51,6 +51,8 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
 
   const markOf = (target: EventTarget | null): Element | null =>
     target instanceof Element ? target.closest(MARK_SELECTOR) : null;
+  /** The event's real target: listeners on the document see a shadow host, not the mark inside it. */
+  const origin = (event: Event): EventTarget | null => event.composedPath()[0] ?? event.target;
   const inCard = (node: EventTarget | null) => card !== null && node instanceof Node && card.contains(node);
 
   function cancelTimers(): void {
@@ -120,7 +122,7 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
 
   const onPointerOver = (event: PointerEvent) => {
     if (!event.isTrusted || event.pointerType === 'touch') return;
-    const mark = markOf(event.target);
+    const mark = markOf(origin(event));
     if (mark) {
       if (mark === current) clearTimeout(hideTimer);
       else begin(mark, false);
@@ -129,7 +131,7 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
 
   const onPointerOut = (event: PointerEvent) => {
     if (!event.isTrusted || !current) return;
-    const from = markOf(event.target);
+    const from = markOf(origin(event));
     if (from !== current) return;
     const to = event.relatedTarget;
     if (markOf(to) === current || inCard(to)) return;
@@ -138,7 +140,7 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
 
   const onFocusIn = (event: FocusEvent) => {
     if (!event.isTrusted) return;
-    const mark = markOf(event.target);
+    const mark = markOf(origin(event));
     if (mark && !inCard(event.target)) begin(mark, true);
   };
 
@@ -146,7 +148,7 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
     if (!event.isTrusted || !current) return;
     const to = event.relatedTarget;
     if (inCard(to) || markOf(to) === current) return;
-    if (markOf(event.target) === current) hide();
+    if (markOf(origin(event)) === current) hide();
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -156,7 +158,7 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
       const mark = current;
       hide();
       if (focusWasInCard && mark instanceof HTMLElement) mark.focus();
-    } else if (event.key === 'Tab' && !event.shiftKey && shown && markOf(event.target) === current && card) {
+    } else if (event.key === 'Tab' && !event.shiftKey && shown && markOf(origin(event)) === current && card) {
       // Tab from the mark goes into its card, not to the next link on the page.
       event.preventDefault();
       card.focusFirst();

@@ -11,7 +11,7 @@ import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api'
 import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
 import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
 import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
-import { MARK_ATTRIBUTE, MARK_SELECTOR, setSavedMarks } from './marks';
+import { MARK_ATTRIBUTE, MARK_SELECTOR } from './marks';
 import { startPageScanner, type PageScanner } from './page-scanner';
 
 /** The hover card module, built by the second Vite pass (vite.config.ts, CARD_MODULE_PATH). */
@@ -34,8 +34,12 @@ function shutDown(): void {
   }
 }
 
+/**
+ * A paper was saved or unsaved (here or in another tab): the card follows. Marks
+ * do not show it: a page can read its own DOM and computed styles, so a saved
+ * state on marks would hand the reading list to any site that lists titles.
+ */
 function showSaved(id: string, saved: boolean): void {
-  for (const root of scanner?.markRoots() ?? []) setSavedMarks(root, id, saved);
   void card?.then((controller) => controller.setSavedState(id, saved)).catch(() => undefined);
 }
 
@@ -71,14 +75,15 @@ function loadCard(): Promise<CardController> {
   return card;
 }
 
-async function showSavedStateOf(ids: string[]): Promise<void> {
-  const reply = await call('savedState', { ids });
-  if (reply.ok) for (const id of reply.value.saved) showSaved(id, true);
-}
-
-/** Every mark on the page, the document's first, then each shadow root's, in tree order. */
+/**
+ * Every mark this script placed and still on the page, the document's first, then
+ * each shadow root's, in tree order. Elements the page itself gives a
+ * `data-paperpeek-id` are not ours and are never counted.
+ */
 function allMarks(): Element[] {
-  return (scanner?.markRoots() ?? []).flatMap((root) => [...root.querySelectorAll(MARK_SELECTOR)]);
+  return (scanner?.markRoots() ?? []).flatMap((root) =>
+    [...root.querySelectorAll(MARK_SELECTOR)].filter((element) => scanner?.isOurMark(element)),
+  );
 }
 
 /** The popup's "On this tab": papers in the order they first appear, with their mark counts. */
@@ -144,9 +149,8 @@ function onNotice(notice: unknown): void {
 }
 
 try {
-  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, (ids) => {
+  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, () => {
     readSettingsOnce();
-    void showSavedStateOf(ids);
     reportMarksSoon();
   });
   cleanups.push(() => clearTimeout(reportTimer));

@@ -17,8 +17,6 @@ export const MARK_ATTRIBUTE = 'data-paperpeek-id';
 export const ADOPTED_ATTRIBUTE = 'data-paperpeek-adopted';
 export const MARK_TAG = 'paperpeek-mark';
 export const MARK_SELECTOR = `[${MARK_ATTRIBUTE}]`;
-/** Present on marks of papers on the reading list (styled in marks.css). */
-export const SAVED_ATTRIBUTE = 'data-paperpeek-saved';
 /** Set when we made an adopted element focusable, so cleanup takes the tabindex back. */
 const FOCUSABLE_ATTRIBUTE = 'data-paperpeek-focusable';
 const NATIVELY_FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
@@ -113,14 +111,6 @@ function announce(element: Element): void {
   }
 }
 
-/** Shows (or clears) the saved state on every mark of a paper under `root`. */
-export function setSavedMarks(root: ParentNode, id: string, saved: boolean): void {
-  for (const element of root.querySelectorAll(`[${MARK_ATTRIBUTE}="${CSS.escape(id)}"]`)) {
-    if (saved) element.setAttribute(SAVED_ATTRIBUTE, '');
-    else element.removeAttribute(SAVED_ATTRIBUTE);
-  }
-}
-
 /** Removes every mark this script placed under `root`, restoring the page's own elements. */
 export function removeMarks(root: ParentNode): void {
   for (const element of root.querySelectorAll(MARK_SELECTOR)) {
@@ -130,11 +120,32 @@ export function removeMarks(root: ParentNode): void {
       while (element.firstChild) parent.insertBefore(element.firstChild, element);
       parent.removeChild(element);
     } else if (element.hasAttribute(ADOPTED_ATTRIBUTE)) {
-      for (const name of [MARK_ATTRIBUTE, ADOPTED_ATTRIBUTE, SAVED_ATTRIBUTE, 'aria-haspopup']) element.removeAttribute(name);
+      for (const name of [MARK_ATTRIBUTE, ADOPTED_ATTRIBUTE, 'aria-haspopup']) element.removeAttribute(name);
       if (element.hasAttribute(FOCUSABLE_ATTRIBUTE)) {
         element.removeAttribute('tabindex');
         element.removeAttribute(FOCUSABLE_ATTRIBUTE);
       }
     }
+  }
+}
+
+/**
+ * The manifest's marks.css reaches the document only; marks inside open shadow
+ * roots get the same quiet underline from a constructed sheet (which a page CSP
+ * cannot block).
+ */
+const SHADOW_MARK_CSS = `[${MARK_ATTRIBUTE}] { text-decoration: underline dotted rgb(37 99 235 / 0.75) !important; text-decoration-thickness: 1.5px !important; text-underline-offset: 0.18em !important; }
+@media (prefers-color-scheme: dark) { [${MARK_ATTRIBUTE}] { text-decoration-color: rgb(147 197 253 / 0.8) !important; } }`;
+let shadowSheet: CSSStyleSheet | null = null;
+
+export function styleShadowRoot(root: ShadowRoot): void {
+  try {
+    if (!shadowSheet) {
+      shadowSheet = new CSSStyleSheet();
+      shadowSheet.replaceSync(SHADOW_MARK_CSS);
+    }
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, shadowSheet];
+  } catch {
+    // No constructed sheets here: the marks still work, only unstyled.
   }
 }

@@ -15,7 +15,7 @@ import type { ScanHit } from '../shared/title-scanner';
 import { acceptHit } from '../shared/title-context';
 import { tokenize } from '../shared/tokenize';
 import { candidatesOf, tokensOf, type Candidate } from './candidates';
-import { isOurMark, isVisible, placeMark, rangeOf, removeMarks, wholeElementOf } from './marks';
+import { MARK_SELECTOR, isOurMark, isVisible, placeMark, rangeOf, removeMarks, styleShadowRoot, wholeElementOf } from './marks';
 import { BlockWalker, blockOf, isInSkippedSubtree, type TextBlock } from './page-text';
 
 const SLICE_MS = 8;
@@ -35,8 +35,10 @@ export type ScanRequest = (payload: ScanPayload) => Promise<Result<{ hits: ScanH
 export interface PageScanner {
   /** Stops watching and removes every mark (the extension went away). */
   stop(): void;
-  /** The document and every open shadow root met so far (where marks can be). */
+  /** The document and every open shadow root still on the page (where marks can be). */
   markRoots(): (Document | ShadowRoot)[];
+  /** Whether this scanner placed the mark (pages can write the same attribute themselves). */
+  isOurMark(element: Element): boolean;
   /** Resolves when no walk, batch or reply is pending (tests and benchmarks). */
   idle(): Promise<void>;
 }
@@ -64,6 +66,9 @@ export function startPageScanner(
 ): PageScanner {
   const roots: (Element | ShadowRoot)[] = [];
   const scannedText = new WeakMap<Element, string>();
+  /** Marks we placed, and the blocks that hold them (a block that lost its marks is read again). */
+  const placedMarks = new WeakSet<Element>();
+  const markedBlocks = new WeakSet<Element>();
   const observedShadowRoots = new WeakSet<ShadowRoot>();
   const shadowRoots: ShadowRoot[] = [];
   let walker: BlockWalker | null = null;
@@ -93,7 +98,10 @@ export function startPageScanner(
   function onShadowRoot(root: ShadowRoot): void {
     if (observedShadowRoots.has(root)) return;
     observedShadowRoots.add(root);
+    // Forget roots whose hosts left the page, so they are neither kept nor counted.
+    for (let i = shadowRoots.length - 1; i >= 0; i--) if (!shadowRoots[i]?.host.isConnected) shadowRoots.splice(i, 1);
     shadowRoots.push(root);
+    styleShadowRoot(root);
     observe(root);
     roots.push(root);
   }
@@ -125,6 +133,13 @@ export function startPageScanner(
           if (!root.isConnected) continue;
           walker = new BlockWalker(root, onShadowRoot);
         }
+        if (walker.lostItsPlace()) {
+          // The page removed the node the walk paused on: walk the root again
+          // (unchanged blocks are skipped) rather than stop early.
+          roots.unshift(walker.root);
+          walker = null;
+          continue;
+        }
         const more = walker.step(shouldYield);
         readyBlocks.push(...walker.takeBlocks(!more));
         if (!more) walker = null;
@@ -138,7 +153,10 @@ export function startPageScanner(
   }
 
   function queueBlock(block: TextBlock): void {
-    if (scannedText.get(block.element) === block.text) return;
+    // Unchanged text is not read twice, unless the page re-rendered it and took our
+    // marks with it (frameworks replace nodes with the same text all the time).
+    const unchanged = scannedText.get(block.element) === block.text;
+    if (unchanged && !(markedBlocks.has(block.element) && !block.element.querySelector(MARK_SELECTOR))) return;
     scannedText.set(block.element, block.text);
     for (const candidate of candidatesOf(block)) {
       const unit = batch.payload.texts.length;
@@ -204,8 +222,9 @@ export function startPageScanner(
     const batches = [...pendingMarks];
     pendingMarks.clear();
     // Every check before any change: one style and layout pass for the whole batch.
-    const visible = batches.map(([block, list]) =>
-      list.filter((item) => {
+    const visible = batches.map(([block, list]) => ({
+      block,
+      list: list.filter((item) => {
         if (item.range.toString().replace(/\s+/g, '') !== item.asWritten) return false; // the page changed it meanwhile
         const target = item.element ?? item.range.startContainer.parentElement;
         if (target && !isVisible(target)) {
@@ -215,9 +234,9 @@ export function startPageScanner(
         }
         return true;
       }),
-    );
+    }));
     const placed = new Set<string>();
-    for (const list of visible) {
+    for (const { block, list } of visible) {
       // Longest first, no overlaps; then place from the end of the block backwards so
       // splitting a text node never shifts a range still to be placed.
       list.sort((a, b) => b.end - b.start - (a.end - a.start));
@@ -226,7 +245,12 @@ export function startPageScanner(
       kept.sort((a, b) => b.start - a.start);
       for (const item of kept) {
         try {
-          if (placeMark(item.range, item.element, item.id)) placed.add(item.id);
+          const mark = placeMark(item.range, item.element, item.id);
+          if (mark) {
+            placed.add(item.id);
+            placedMarks.add(mark);
+            markedBlocks.add(block.element);
+          }
         } catch {
           // The page changed this spot meanwhile: skip it, the observer will bring it back.
         }
@@ -349,7 +373,8 @@ export function startPageScanner(
       for (const root of shadowRoots) removeMarks(root);
       settleIfIdle();
     },
-    markRoots: () => [doc, ...shadowRoots],
+    markRoots: () => [doc, ...shadowRoots.filter((root) => root.host.isConnected)],
+    isOurMark: (element) => placedMarks.has(element),
     idle() {
       return new Promise((resolve) => {
         idleWaiters.push(resolve);

@@ -92,13 +92,18 @@ export class BlockWalker {
   private styleChecks = MAX_STYLE_CHECKS;
 
   constructor(
-    private readonly root: Element | ShadowRoot,
+    readonly root: Element | ShadowRoot,
     private readonly onShadowRoot: (root: ShadowRoot) => void,
   ) {
     const doc = root.ownerDocument ?? document;
     this.walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     const rootBlock = root instanceof ShadowRoot ? root.host : blockOf(root);
     if (rootBlock) this.blockOfElement.set(root, rootBlock);
+  }
+
+  /** Whether the page detached the node this walk paused on (resuming would stop early). */
+  lostItsPlace(): boolean {
+    return !this.done && !this.walker.currentNode.isConnected;
   }
 
   /** Walks until `shouldYield()` says so; returns true while there is more to walk. */

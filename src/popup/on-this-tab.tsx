@@ -5,12 +5,25 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { activeTabId, call, sendToTab } from '../platform/extension-api';
+import { isPaperId } from '../shared/guards';
 import type { PagePaper, TabReplies } from '../shared/protocol';
 
 type Row = PagePaper & { title: string };
 
+/** Papers a tab may list: a content script runs in a hostile page, so its reply is checked and capped. */
+const MAX_TAB_PAPERS = 500;
+
 function isPagePapers(value: unknown): value is TabReplies['pagePapers'] {
   return typeof value === 'object' && value !== null && Array.isArray((value as { papers?: unknown }).papers);
+}
+
+function validPapers(papers: readonly unknown[]): PagePaper[] {
+  return papers
+    .filter((p): p is PagePaper => {
+      const { id, count } = (p ?? {}) as Partial<PagePaper>;
+      return isPaperId(id) && typeof count === 'number' && Number.isInteger(count) && count > 0;
+    })
+    .slice(0, MAX_TAB_PAPERS);
 }
 
 /** The tab to look at: `?tab=<id>` (tests, and the popup opened as a page), else the active tab. */
@@ -32,7 +45,7 @@ export function OnThisTab({ onOpen }: { onOpen(id: string): void }) {
       const reply = tab === null ? null : await sendToTab(tab, { type: 'pagePapers' });
       if (!isPagePapers(reply)) return setRows('unreachable');
       const titled = await Promise.all(
-        reply.papers.map(async (p) => {
+        validPapers(reply.papers).map(async (p) => {
           const paper = await call('getPaper', { id: p.id });
           return { ...p, title: paper.ok && paper.value.paper ? paper.value.paper.title : p.id };
         }),

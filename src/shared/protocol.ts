@@ -20,6 +20,8 @@ export const MAX_LOOKUP_KEYS = 2000;
 /** Candidate texts per scan request, and normalised characters per candidate. */
 export const MAX_SCAN_UNITS = 2000;
 export const MAX_UNIT_LENGTH = 2000;
+/** Normalised characters per scan request in total (the page sends ~60k; this bounds a hostile one). */
+export const MAX_SCAN_CHARS = 200_000;
 /** Hyphenation and ellipsis markers per request. */
 export const MAX_SCAN_MARKERS = 4096;
 
@@ -174,11 +176,12 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
         texts: isArrayOf(isStringWithin(MAX_UNIT_LENGTH), MAX_SCAN_UNITS),
         joins: isMarkerPairs,
         cuts: isMarkerPairs,
-      }),
+      }) && value.texts.reduce((sum, text) => sum + text.length, 0) <= MAX_SCAN_CHARS,
   },
   getPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
   openPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
-  stats: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
+  // Counts include the reading list's size: extension pages only.
+  stats: { allowedSenders: ['extension-page'], isPayload: isEmpty },
   savePaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
   // Removing from the reading list is a deletion. A content script (the card's
   // Saved toggle) may only take back a bare save; anything with a note or a

@@ -105,7 +105,8 @@ function checkPaper(item: unknown, now: number): SavedPaper | string {
   if (!Array.isArray(links) || links.length > MAX_LINKS) return `links must be a list of at most ${MAX_LINKS} addresses`;
   if (!links.every((l): l is string => typeof l === 'string' && l.length <= MAX_LINK && /^https?:\/\/\S+$/.test(l))) return 'links must be http(s) addresses';
   if (typeof digestDate !== 'string' || digestDate.length > MAX_DIGEST_DATE) return 'digestDate must be a short text';
-  if (typeof savedAt !== 'number' || !Number.isFinite(savedAt) || savedAt < 0) return 'savedAt must be a time in milliseconds';
+  // 8.64e15 ms is the latest time a Date can hold; past it every export would throw.
+  if (typeof savedAt !== 'number' || !Number.isFinite(savedAt) || savedAt < 0 || savedAt > 8.64e15) return 'savedAt must be a time in milliseconds';
   if (!isReadingStatus(status)) return `status must be one of ${READING_STATUSES.join(', ')}`;
   if (typeof note !== 'string' || note.length > MAX_NOTE) return `note must be a text of at most ${MAX_NOTE} characters`;
   return { id, title, abstract, links: [...links], digestDate, savedAt, status, note };

@@ -195,28 +195,27 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
   const span = (c: Candidate) => (c.view.to[c.end - 1] as number) - (c.view.from[c.start] as number);
   candidates.sort((a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated));
   const taken: ScanHit[] = [];
-  const seen = new Set<string>();
+  // Overlap checks stay within one text, and rivals are found by place, so a
+  // hostile request full of titles costs linear time, not quadratic.
+  const takenByUnit = new Map<number, ScanHit[]>();
+  const truncatedByPlace = new Map<string, Set<string>>();
+  for (const candidate of candidates) {
+    if (!candidate.truncated) continue;
+    const key = `${candidate.view.unit}:${candidate.view.from[candidate.start]}:${candidate.view.to[candidate.end - 1]}`;
+    const ids = truncatedByPlace.get(key) ?? new Set<string>();
+    ids.add(candidate.entry[1]);
+    truncatedByPlace.set(key, ids);
+  }
   for (const candidate of candidates) {
     const unit = candidate.view.unit;
     const start = candidate.view.from[candidate.start] as number;
     const end = candidate.view.to[candidate.end - 1] as number;
     const [, id, title, kind, distinctive] = candidate.entry;
-    const place = `${unit}:${start}:${end}`;
-    if (candidate.truncated) {
-      const rivals = candidates.filter(
-        (other) =>
-          other.truncated &&
-          other.view.unit === unit &&
-          other.view.from[other.start] === start &&
-          other.view.to[other.end - 1] === end &&
-          other.entry[1] !== id,
-      );
-      if (rivals.length > 0) continue;
-    }
-    if (seen.has(`${place}:${id}`)) continue;
-    if (taken.some((hit) => hit.unit === unit && hit.start < end && start < hit.end)) continue;
-    seen.add(`${place}:${id}`);
-    taken.push({
+    // A cut-off title that two papers share names neither.
+    if (candidate.truncated && (truncatedByPlace.get(`${unit}:${start}:${end}`)?.size ?? 0) > 1) continue;
+    const inUnit = takenByUnit.get(unit) ?? [];
+    if (inUnit.some((hit) => hit.start < end && start < hit.end)) continue;
+    const hit: ScanHit = {
       unit,
       start,
       end,
@@ -225,7 +224,10 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
       kind: candidate.truncated ? 'truncated' : kind === KEY_FULL ? 'full' : 'main',
       // A cut-off title is judged on what is left of it: only its context can vouch for it.
       distinctive: distinctive === 1 && !candidate.truncated,
-    });
+    };
+    inUnit.push(hit);
+    takenByUnit.set(unit, inUnit);
+    taken.push(hit);
   }
   return taken.sort((a, b) => a.unit - b.unit || a.start - b.start);
 }

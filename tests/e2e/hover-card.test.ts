@@ -134,6 +134,9 @@ describe('hover card in Chromium', () => {
     server = await startFixtureServer({
       '/cards': CARDS_PAGE,
       '/hostile-css': HOSTILE_CSS_PAGE,
+      '/shadow': `<!doctype html><div id="host"></div><script>
+        document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '<p><a href="#x">${POINTER.title}</a></p>';
+      </script>`,
       '/strict-csp': `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'none'; style-src 'none'"></head>
         <body><ul><li><a id="a" href="#a">${POINTER.title}</a></li></ul></body></html>`,
     });
@@ -202,24 +205,45 @@ describe('hover card in Chromium', () => {
     await page.close();
   });
 
-  it('saves from the card: the database and the marks in every tab follow', async () => {
+  it('saves from the card: the database and the card in every tab follow, and no page can tell', async () => {
     const first = await openMarked('/cards');
     const second = await openMarked('/cards?second');
+    const styleOf = (page: Page) =>
+      page.evaluate(() => {
+        const style = getComputedStyle(document.getElementById('b')!);
+        return Array.from(style, (name) => `${name}:${style.getPropertyValue(name)}`).join(';');
+      });
+    const styleBefore = await styleOf(second);
+    await second.hover('#b');
+    await visibleCard(second, 'the card left open in the second tab');
+    await first.bringToFront();
     await first.hover('#b');
     await visibleCard(first, 'the card to save from');
     await clickCardButton(first, 'Save');
     await waitFor(async () => (await readCard(first))?.buttons.some((b) => b.label === 'Saved' && b.pressed === 'true'), 'the toggle to say Saved');
     const popup = await openExtensionPage(session);
-    const state = await sendFrom(popup, 'savedState', { ids: [SEQ2SEQ.id] });
-    expect(state.value?.saved).toEqual([SEQ2SEQ.id]);
+    expect((await sendFrom(popup, 'savedState', { ids: [SEQ2SEQ.id] })).value?.saved).toEqual([SEQ2SEQ.id]);
+    // The other tab's open card follows at once.
+    await waitFor(async () => (await readCard(second))?.buttons.some((b) => b.label === 'Saved' && b.pressed === 'true'), 'the other tab to show Saved');
+    // The page itself learns nothing: no attribute and no style of its own elements changed.
     for (const page of [first, second]) {
-      await waitFor(async () => (await page.getAttribute('#b', 'data-paperpeek-saved')) !== null, 'the saved state on the mark');
+      expect(await page.evaluate(() => document.querySelectorAll('[data-paperpeek-saved]').length)).toBe(0);
     }
+    expect(await styleOf(second)).toBe(styleBefore);
     // And back: a bare save can be taken back from the card.
     await clickCardButton(first, 'Saved');
-    await waitFor(async () => (await second.getAttribute('#b', 'data-paperpeek-saved')) === null, 'the unsaved state in the other tab');
+    await waitFor(async () => (await readCard(second))?.buttons.some((b) => b.label === 'Save' && b.pressed === 'false'), 'the other tab to show Save');
     expect((await sendFrom(popup, 'savedState', { ids: [SEQ2SEQ.id] })).value?.saved).toEqual([]);
     await Promise.all([first.close(), second.close(), popup.close()]);
+  });
+
+  it('opens the card for a mark inside an open shadow root', async () => {
+    const page = await openMarked('/shadow', 1);
+    const host = (await page.locator('#host').boundingBox())!;
+    await page.mouse.move(host.x + 20, host.y + 8);
+    const card = await visibleCard(page, 'the card for a title inside a shadow root');
+    expect(card.title).toBe(POINTER.title);
+    await page.close();
   });
 
   it('opens the paper in a full page from the card, with related papers that open in turn', async () => {

@@ -116,3 +116,38 @@ describe('page scanner', () => {
     expect(marks()).toEqual([]);
   });
 });
+
+describe('page scanner against pages that re-render or imitate marks', () => {
+  it('marks again a block a framework re-rendered with the same text', async () => {
+    document.body.innerHTML = `<ul><li id="item"><a href="/x">Deep Model Assembling</a> [pdf]</li></ul>`;
+    scanner = startPageScanner(document, recordingChannel().send, () => undefined);
+    await scanner.idle();
+    expect(marks()).toHaveLength(1);
+    document.getElementById('item')!.innerHTML = '<a href="/x">Deep Model Assembling</a> [pdf]';
+    await frames();
+    await scanner.idle();
+    await frames();
+    expect(marks()).toHaveLength(1);
+  });
+
+  it('tells its own marks from elements the page gives the same attribute', async () => {
+    document.body.innerHTML = `<h2>Pointer Networks</h2><span data-paperpeek-id="fake0000000">Not ours</span>`;
+    scanner = startPageScanner(document, recordingChannel().send, () => undefined);
+    await scanner.idle();
+    const [ours, fake] = [document.querySelector('h2')!, document.querySelector('span')!];
+    expect(scanner.isOurMark(ours)).toBe(true);
+    expect(scanner.isOurMark(fake)).toBe(false);
+  });
+});
+
+describe('block walker', () => {
+  it('notices when the page removed the node it paused on', async () => {
+    const { BlockWalker } = await import('../../src/content/page-text');
+    document.body.innerHTML = `<section id="a">${'<p>filler text</p>'.repeat(400)}</section><section id="b"><h2>Tail</h2></section>`;
+    const walker = new BlockWalker(document.body, () => undefined);
+    expect(walker.step(() => true)).toBe(true); // pauses after the first 256 nodes
+    expect(walker.lostItsPlace()).toBe(false);
+    document.getElementById('a')!.replaceWith(document.createElement('section'));
+    expect(walker.lostItsPlace()).toBe(true);
+  });
+});

@@ -76,7 +76,8 @@ describe('reading list handlers', () => {
     expect(reply).toEqual({ added: 1, kept: 1 });
     expect((await db.saved.get(POINTER))?.note).toBe('mine');
     expect(await db.saved.get('other')).toEqual(saved('other', { status: 'reading' }));
-    expect(notices).toContainEqual({ type: 'saved', id: 'other', saved: true });
+    // A bulk import sends no per-paper notice to every tab (only an open card shows saved state).
+    expect(notices).toEqual([{ type: 'saved', id: POINTER, saved: true }]);
   });
 
   it('sets the badge of the reporting tab only', async () => {

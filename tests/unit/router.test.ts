@@ -65,6 +65,7 @@ describe('router', () => {
     ['texts that are not strings', scan([1, 2]), contentScript, 'invalid-request'],
     ['a payload without markers', { method: 'scan', payload: { texts: ['pointer networks'] } }, contentScript, 'invalid-request'],
     ['too many texts', scan(Array(MAX_SCAN_UNITS + 1).fill('a')), contentScript, 'invalid-request'],
+    ['too many characters in all', scan(Array(MAX_SCAN_UNITS).fill('pointer networks '.repeat(10))), contentScript, 'invalid-request'],
     ['an over-long text', scan(['x'.repeat(MAX_UNIT_LENGTH + 1)]), contentScript, 'invalid-request'],
     ['a negative marker', scan(['a b'], [0, -1]), contentScript, 'invalid-request'],
     ['a fractional marker', scan(['a b'], [], [0, 0.5]), contentScript, 'invalid-request'],
@@ -72,7 +73,8 @@ describe('router', () => {
     ['too many markers', scan(['a b'], [], Array(MAX_SCAN_MARKERS * 2 + 2).fill(0)), contentScript, 'invalid-request'],
     ['extra payload fields', { method: 'getPaper', payload: { id: 'abc', extra: 1 } }, contentScript, 'invalid-request'],
     ['an id with path characters', { method: 'getPaper', payload: { id: '../etc' } }, contentScript, 'invalid-request'],
-    ['a stats payload with fields', { method: 'stats', payload: { all: true } }, contentScript, 'invalid-request'],
+    ['a stats payload with fields', { method: 'stats', payload: { all: true } }, extensionPage, 'invalid-request'],
+    ['a content script asking for stats (they count the reading list)', { method: 'stats', payload: {} }, contentScript, 'forbidden'],
   ])('rejects %s without calling any handler', async (_name, message, sender, code) => {
     const calls: Method[] = [];
     const route = createRouter(recordingHandlers(calls), identity);

@@ -252,3 +252,12 @@ describe('citations in prose', () => {
     expect(marked('We train Pointer Networks on sorting (Vinyals et al., 2015).')).toEqual([]);
   });
 });
+
+describe('scan on hostile input', () => {
+  it('finds every repeated title once, without overlaps, in one text', () => {
+    const text = Array(200).fill('Pointer Networks').join(' and ');
+    const hits = scan(text);
+    expect(hits).toHaveLength(200);
+    expect(hits.every((hit, i) => i === 0 || hits[i - 1]!.end <= hit.start)).toBe(true);
+  });
+});
