@@ -10,6 +10,7 @@
 import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api';
 import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
 import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
+import { isActiveOn, type Settings } from '../shared/settings';
 import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
 import { MARK_ATTRIBUTE, MARK_SELECTOR } from './marks';
 import { startPageScanner, type PageScanner } from './page-scanner';
@@ -130,36 +131,50 @@ function reportMarksSoon(): void {
 }
 
 /**
- * The hover delay is a setting. It is read once, when the page first gets marks
- * (a page without papers never asks), and follows changes pushed by the worker.
+ * Settings decide whether this page is scanned at all (a global pause, sites
+ * the reader turned PaperPeek off on) and the hover delay. They are read once at
+ * start, before any scanning, and changes pushed by the worker apply at once:
+ * turning a site off takes the marks away from tabs already open.
  */
 let restMs = DEFAULT_REST_MS;
-let settingsRequested = false;
-function readSettingsOnce(): void {
-  if (settingsRequested) return;
-  settingsRequested = true;
-  void call('getSettings', {}).then((reply) => {
-    if (reply.ok) restMs = reply.value.hoverDelayMs;
-  });
+
+function startDetection(): void {
+  if (scanner) return;
+  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, reportMarksSoon);
+  hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => restMs });
+}
+
+function stopDetection(): void {
+  hover?.stop();
+  scanner?.stop();
+  hover = null;
+  scanner = null;
+  card = null; // hover.stop() destroyed it
+  clearTimeout(reportTimer);
+  if (reported > 0) void call('reportMarks', { count: 0 }).then((reply) => reply.ok && (reported = 0));
+}
+
+function applySettings(settings: Settings): void {
+  restMs = settings.hoverDelayMs;
+  if (isActiveOn(settings, location.hostname)) startDetection();
+  else stopDetection();
 }
 
 function onNotice(notice: unknown): void {
   if (isSavedNotice(notice)) showSaved(notice.id, notice.saved);
-  else if (isSettingsNotice(notice)) restMs = notice.settings.hoverDelayMs;
+  else if (isSettingsNotice(notice)) applySettings(notice.settings);
 }
 
 try {
-  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, () => {
-    readSettingsOnce();
-    reportMarksSoon();
-  });
-  cleanups.push(() => clearTimeout(reportTimer));
+  cleanups.push(stopDetection);
   cleanups.push(onExtensionPageRequest((request) => (isTabRequest(request) ? answerTab(request) : null)));
-  cleanups.push(() => scanner?.stop());
-  hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => restMs });
-  cleanups.push(() => hover?.stop());
   cleanups.push(onBackgroundNotice(onNotice));
   cleanups.push(watchForOrphaning(shutDown));
+  void call('getSettings', {}).then((reply) => {
+    if (reply.ok) applySettings(reply.value);
+    else if (reply.error.code === 'forbidden') shutDown(); // the extension went away
+    else startDetection(); // settings unreadable: behave as by default
+  });
 } catch {
   shutDown();
 }

@@ -1,12 +1,13 @@
 /**
- * Options page. For now: the hover delay (how long the pointer rests on a mark
- * before the card's work starts). Saved in the worker and applied live to open
- * tabs. Per-site control, imports and sync come with the options issue.
+ * Options page: the hover delay (how long the pointer rests on a mark before
+ * the card's work starts), a global pause and the sites PaperPeek stays off.
+ * Saved in the worker and applied live to open tabs. Imports and sync come with
+ * the options issue.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../platform/extension-api';
-import { DEFAULT_SETTINGS, MAX_HOVER_DELAY_MS, type Settings } from '../shared/settings';
+import { DEFAULT_SETTINGS, MAX_HOVER_DELAY_MS, isHostName, type Settings } from '../shared/settings';
 
 function SettingsForm() {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -48,9 +49,65 @@ function SettingsForm() {
         Default {DEFAULT_SETTINGS.hoverDelayMs} ms. The card still appears no earlier than 500 ms after the pointer arrives, so passing
         over a title never flashes a card.
       </p>
+      <h2>Where PaperPeek runs</h2>
+      <p>
+        <label>
+          <input type="checkbox" checked={settings.paused} onChange={(event) => void save({ ...settings, paused: (event.target as HTMLInputElement).checked })} />{' '}
+          Pause PaperPeek everywhere
+        </label>
+      </p>
+      <SiteList settings={settings} onChange={(disabledSites) => void save({ ...settings, disabledSites })} onError={setStatus} />
       <p role="status">{status}</p>
     </form>
   );
+}
+
+/** Sites PaperPeek stays off, with a way to add one and to turn each back on. */
+function SiteList({ settings, onChange, onError }: { settings: Settings; onChange(sites: string[]): void; onError(message: string): void }) {
+  const [draft, setDraft] = useState('');
+  const add = () => {
+    const host = hostOf(draft);
+    if (!host) return onError(`"${draft}" is not a site: type a host name such as arxiv.org.`);
+    if (!settings.disabledSites.includes(host)) onChange([...settings.disabledSites, host]);
+    setDraft('');
+  };
+  return (
+    <section aria-labelledby="sites-heading">
+      <h3 id="sites-heading">Turned off on these sites</h3>
+      {settings.disabledSites.length === 0 ? <p class="muted">None.</p> : null}
+      <ul>
+        {settings.disabledSites.map((site) => (
+          <li key={site}>
+            {site}{' '}
+            <button type="button" onClick={() => onChange(settings.disabledSites.filter((s) => s !== site))}>
+              Turn back on
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <label for="site-to-disable">Turn off on a site</label>
+        <br />
+        <input id="site-to-disable" value={draft} placeholder="arxiv.org" onInput={(event) => setDraft((event.target as HTMLInputElement).value)}
+          onKeyDown={(event) => event.key === 'Enter' && add()} />{' '}
+        <button type="button" onClick={add}>
+          Turn off
+        </button>
+      </p>
+    </section>
+  );
+}
+
+/** The host name in what the reader typed: a bare host or a whole address. */
+function hostOf(text: string): string | null {
+  const trimmed = text.trim().toLowerCase();
+  let host = trimmed;
+  try {
+    host = new URL(trimmed.includes('://') ? trimmed : `https://${trimmed}`).hostname;
+  } catch {
+    return null;
+  }
+  return isHostName(host) ? host : null;
 }
 
 const app = document.getElementById('app');

@@ -315,6 +315,26 @@ describe('hover card in Chromium', () => {
     }
   });
 
+  it('turns off on a site, or everywhere, live in a tab that is already open', async () => {
+    const page = await openMarked('/cards');
+    const options = await openExtensionPage(session, 'src/options/index.html');
+    const markCount = () => page.locator('[data-paperpeek-id]').count();
+    try {
+      await options.getByLabel('Turn off on a site').fill('http://127.0.0.1/anything');
+      await options.getByRole('button', { name: 'Turn off', exact: true }).click();
+      await options.getByText('127.0.0.1').waitFor();
+      await waitFor(async () => (await markCount()) === 0, 'the marks to go from the open tab');
+      await options.getByRole('button', { name: 'Turn back on' }).click();
+      await waitFor(async () => (await markCount()) === 2, 'the marks to come back');
+      await options.getByLabel('Pause PaperPeek everywhere').check();
+      await waitFor(async () => (await markCount()) === 0, 'the pause to take the marks away');
+      await options.getByLabel('Pause PaperPeek everywhere').uncheck();
+      await waitFor(async () => (await markCount()) === 2, 'the marks after the pause');
+    } finally {
+      await Promise.all([page.close(), options.close()]);
+    }
+  });
+
   it('ignores synthetic events: a page cannot open the card', async () => {
     const page = await openMarked('/cards');
     await page.evaluate(() => {

@@ -1,21 +1,39 @@
 /** Reader settings: what is accepted, what falls back to the defaults, and who may change them. */
 import { describe, expect, it } from 'vitest';
 import { METHOD_POLICIES } from '../../src/shared/protocol';
-import { DEFAULT_SETTINGS, MAX_HOVER_DELAY_MS, isSettings, settingsFrom } from '../../src/shared/settings';
+import { DEFAULT_SETTINGS, MAX_HOVER_DELAY_MS, isActiveOn, isSettings, settingsFrom } from '../../src/shared/settings';
+
+const valid = { hoverDelayMs: 150, paused: false, disabledSites: ['arxiv.org', '127.0.0.1'] };
 
 describe('settings', () => {
-  it('accepts whole-millisecond delays within bounds and nothing else', () => {
-    expect(isSettings({ hoverDelayMs: 0 })).toBe(true);
-    expect(isSettings({ hoverDelayMs: MAX_HOVER_DELAY_MS })).toBe(true);
-    for (const bad of [{ hoverDelayMs: -1 }, { hoverDelayMs: 1.5 }, { hoverDelayMs: MAX_HOVER_DELAY_MS + 1 }, { hoverDelayMs: '200' }, {}, { hoverDelayMs: 100, extra: 1 }, null]) {
+  it('accepts whole-millisecond delays within bounds, booleans and host names, nothing else', () => {
+    expect(isSettings(valid)).toBe(true);
+    expect(isSettings({ ...valid, hoverDelayMs: MAX_HOVER_DELAY_MS })).toBe(true);
+    for (const bad of [
+      { ...valid, hoverDelayMs: -1 },
+      { ...valid, hoverDelayMs: 1.5 },
+      { ...valid, hoverDelayMs: MAX_HOVER_DELAY_MS + 1 },
+      { ...valid, paused: 'yes' },
+      { ...valid, disabledSites: ['https://arxiv.org/'] },
+      { ...valid, disabledSites: ['ArXiv.org'] },
+      { ...valid, extra: 1 },
+      { hoverDelayMs: 150 },
+      null,
+    ]) {
       expect(isSettings(bad)).toBe(false);
     }
   });
 
-  it('falls back to the defaults for anything malformed in storage', () => {
+  it('keeps what an older version stored and fills in the rest', () => {
     expect(settingsFrom(undefined)).toEqual(DEFAULT_SETTINGS);
-    expect(settingsFrom({ hoverDelayMs: 'slow' })).toEqual(DEFAULT_SETTINGS);
-    expect(settingsFrom({ hoverDelayMs: 400 })).toEqual({ hoverDelayMs: 400 });
+    expect(settingsFrom({ hoverDelayMs: 400 })).toEqual({ ...DEFAULT_SETTINGS, hoverDelayMs: 400 });
+    expect(settingsFrom({ hoverDelayMs: 'slow', paused: true, disabledSites: ['<script>'] })).toEqual({ ...DEFAULT_SETTINGS, paused: true });
+  });
+
+  it('runs unless paused or off on the site', () => {
+    expect(isActiveOn(valid, 'example.org')).toBe(true);
+    expect(isActiveOn(valid, 'arxiv.org')).toBe(false);
+    expect(isActiveOn({ ...valid, paused: true }, 'example.org')).toBe(false);
   });
 
   it('lets pages read settings but only extension pages change them', () => {
