@@ -115,6 +115,7 @@ function reveal(id: string): boolean {
 }
 
 function answerTab(request: TabRequest): Promise<unknown> {
+  if (request.type === 'pageHost') return Promise.resolve({ host: location.hostname });
   return Promise.resolve(request.type === 'pagePapers' ? { papers: pagePapers() } : { revealed: reveal(request.id) });
 }
 

@@ -9,7 +9,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../platform/extension-api';
 import type { DigestStats } from '../shared/protocol';
-import { OnThisTab } from './on-this-tab';
+import { OnThisTab, SiteSwitch } from './on-this-tab';
 import { PaperPanel } from './paper-panel';
 import { ReadingList } from './reading-list';
 import { searchIndex } from './search-index';
@@ -32,6 +32,7 @@ function DigestSummary({ stats, saved }: { stats: DigestStats; saved: number }) 
   const loading = stats.loadingProgress === null ? '' : ` (loading ${Math.round(stats.loadingProgress * 100)}%)`;
   return (
     <footer>
+      <SiteSwitch />
       <p class="muted small" data-testid="digest-summary">
         {stats.papers} papers{stats.digestDate ? ` from the ${stats.digestDate} digest` : ''}
         {loading}, {saved} saved

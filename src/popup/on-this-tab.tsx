@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { activeTabId, call, sendToTab } from '../platform/extension-api';
 import { isPaperId } from '../shared/guards';
+import { isHostName, type Settings } from '../shared/settings';
 import type { PagePaper, TabReplies } from '../shared/protocol';
 
 type Row = PagePaper & { title: string };
@@ -27,7 +28,7 @@ function validPapers(papers: readonly unknown[]): PagePaper[] {
 }
 
 /** The tab to look at: `?tab=<id>` (tests, and the popup opened as a page), else the active tab. */
-async function targetTab(): Promise<number | null> {
+export async function targetTab(): Promise<number | null> {
   const override = new URLSearchParams(location.search).get('tab');
   if (override && /^\d+$/.test(override)) return Number(override);
   return activeTabId();
@@ -85,5 +86,36 @@ export function OnThisTab({ onOpen }: { onOpen(id: string): void }) {
         {message}
       </p>
     </section>
+  );
+}
+
+/**
+ * One click to turn PaperPeek off (or back on) on the current tab's site. The
+ * host comes from the tab's content script, since the popup has no "tabs"
+ * permission to read URLs; the change applies to every open tab of that site.
+ */
+export function SiteSwitch() {
+  const [site, setSite] = useState<{ host: string; settings: Settings } | null>(null);
+  useEffect(() => {
+    void (async () => {
+      const tab = await targetTab();
+      const reply = tab === null ? null : ((await sendToTab(tab, { type: 'pageHost' })) as TabReplies['pageHost'] | null);
+      const host = reply?.host;
+      const settings = await call('getSettings', {});
+      if (isHostName(host) && settings.ok) setSite({ host, settings: settings.value });
+    })();
+  }, []);
+  if (!site) return null;
+  const on = !site.settings.disabledSites.includes(site.host);
+  const toggle = async () => {
+    const disabledSites = on ? [...site.settings.disabledSites, site.host] : site.settings.disabledSites.filter((h) => h !== site.host);
+    const reply = await call('setSettings', { ...site.settings, disabledSites });
+    if (reply.ok) setSite({ host: site.host, settings: reply.value });
+  };
+  return (
+    <label class="site-switch small">
+      <input type="checkbox" checked={on} onChange={() => void toggle()} /> PaperPeek on {site.host}
+      {site.settings.paused ? ' (paused everywhere)' : ''}
+    </label>
   );
 }

@@ -132,15 +132,18 @@ export interface PagePaper {
   /** Marks of this paper on the page. */
   count: number;
 }
-export type TabRequest = { type: 'pagePapers' } | { type: 'revealPaper'; id: string };
+export type TabRequest = { type: 'pagePapers' } | { type: 'revealPaper'; id: string } | { type: 'pageHost' };
 export interface TabReplies {
   pagePapers: { papers: PagePaper[] };
   revealPaper: { revealed: boolean };
+  /** The page's host name, for the popup's on/off switch (the popup cannot read tab URLs without "tabs"). */
+  pageHost: { host: string };
 }
 
 export function isTabRequest(value: unknown): value is TabRequest {
   return (
     isExactObject<{ type: 'pagePapers' }>(value, { type: (v): v is 'pagePapers' => v === 'pagePapers' }) ||
+    isExactObject<{ type: 'pageHost' }>(value, { type: (v): v is 'pageHost' => v === 'pageHost' }) ||
     isExactObject<{ type: 'revealPaper'; id: string }>(value, { type: (v): v is 'revealPaper' => v === 'revealPaper', id: isPaperId })
   );
 }

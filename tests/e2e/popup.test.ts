@@ -324,6 +324,15 @@ describe('on this tab', () => {
     await expect.poll(() => web.evaluate(() => scrollY)).toBeGreaterThan(1000);
     expect(await web.locator('#ptr').getAttribute('data-paperpeek-revealed')).toBe('');
     await expect.poll(() => web.locator('#ptr').getAttribute('data-paperpeek-revealed'), { timeout: 5000 }).toBeNull();
+
+    // One click in the popup turns PaperPeek off on this site, and back on.
+    const siteSwitch = popup.getByLabel('PaperPeek on 127.0.0.1');
+    expect(await siteSwitch.isChecked()).toBe(true);
+    const marksBefore = await web.locator('[data-paperpeek-id]').count();
+    await siteSwitch.uncheck();
+    await expect.poll(() => web.locator('[data-paperpeek-id]').count()).toBe(0);
+    await siteSwitch.check();
+    await expect.poll(() => web.locator('[data-paperpeek-id]').count()).toBe(marksBefore);
     await popup.close();
     await helper.close();
     await web.close();
