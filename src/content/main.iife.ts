@@ -12,7 +12,7 @@ import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest,
 import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
 import { isActiveOn, type Settings } from '../shared/settings';
 import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
-import { MARK_ATTRIBUTE, MARK_SELECTOR } from './marks';
+import { MARK_ATTRIBUTE, MARK_SELECTOR, setMarkStyle } from './marks';
 import { startPageScanner, type PageScanner } from './page-scanner';
 
 /** The hover card module, built by the second Vite pass (vite.config.ts, CARD_MODULE_PATH). */
@@ -138,10 +138,11 @@ function reportMarksSoon(): void {
  * turning a site off takes the marks away from tabs already open.
  */
 let restMs = DEFAULT_REST_MS;
+let linksOnly = false;
 
 function startDetection(): void {
   if (scanner) return;
-  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, reportMarksSoon);
+  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, reportMarksSoon, linksOnly);
   hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => restMs });
 }
 
@@ -157,6 +158,12 @@ function stopDetection(): void {
 
 function applySettings(settings: Settings): void {
   restMs = settings.hoverDelayMs;
+  setMarkStyle(document, settings.markStyle);
+  if (settings.markWhere === 'links' !== linksOnly) {
+    // Where marks go changed: mark the page again under the new rule.
+    linksOnly = settings.markWhere === 'links';
+    stopDetection();
+  }
   if (isActiveOn(settings, location.hostname)) startDetection();
   else stopDetection();
 }

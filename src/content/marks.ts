@@ -149,3 +149,30 @@ export function styleShadowRoot(root: ShadowRoot): void {
     // No constructed sheets here: the marks still work, only unstyled.
   }
 }
+
+/**
+ * The reader's mark style. The default (dotted underline) comes from the
+ * manifest's marks.css; the highlight is a constructed sheet added to the
+ * document, which a page CSP cannot block.
+ */
+const HIGHLIGHT_CSS = `[${MARK_ATTRIBUTE}] { text-decoration: none !important; background-color: rgb(250 204 21 / 0.28) !important; border-radius: 2px !important; }
+@media (prefers-color-scheme: dark) { [${MARK_ATTRIBUTE}] { background-color: rgb(250 204 21 / 0.22) !important; } }`;
+let highlightSheet: CSSStyleSheet | null = null;
+
+export function setMarkStyle(doc: Document, style: 'underline' | 'highlight'): void {
+  try {
+    // Touch the document's sheets only on a change: every assignment restyles the page.
+    const present = highlightSheet !== null && doc.adoptedStyleSheets.includes(highlightSheet);
+    if (style === 'highlight' && !present) {
+      if (!highlightSheet) {
+        highlightSheet = new CSSStyleSheet();
+        highlightSheet.replaceSync(HIGHLIGHT_CSS);
+      }
+      doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, highlightSheet];
+    } else if (style === 'underline' && present) {
+      doc.adoptedStyleSheets = doc.adoptedStyleSheets.filter((sheet) => sheet !== highlightSheet);
+    }
+  } catch {
+    // No constructed sheets: marks keep the default underline.
+  }
+}

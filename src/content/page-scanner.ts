@@ -61,8 +61,10 @@ export function startPageScanner(
   doc: Document,
   sendScan: ScanRequest,
   onFatal: () => void,
-  /** Called with the paper ids of newly placed marks (to show their saved state). */
+  /** Called with the paper ids of newly placed marks. */
   onMarked: (ids: string[]) => void = () => undefined,
+  /** Mark only titles that are a link's text (a reader setting). */
+  linksOnly = false,
 ): PageScanner {
   const roots: (Element | ShadowRoot)[] = [];
   const scannedText = new WeakMap<Element, string>();
@@ -283,6 +285,10 @@ export function startPageScanner(
       wholeElement: element !== null,
     });
     if (!accepted) return null;
+    if (linksOnly) {
+      const link = (element ?? range.startContainer.parentElement)?.closest('a[href]');
+      if (!link || !link.contains(range.endContainer)) return null;
+    }
     return { start, end, id: hit.id, range, element, asWritten: asWritten.replace(/\s+/g, '') };
   }
 

@@ -49,6 +49,33 @@ function SettingsForm() {
         Default {DEFAULT_SETTINGS.hoverDelayMs} ms. The card still appears no earlier than 500 ms after the pointer arrives, so passing
         over a title never flashes a card.
       </p>
+      <h2>Marks</h2>
+      <fieldset>
+        <legend>Mark titles</legend>
+        {(
+          [
+            ['everywhere', 'Wherever they stand as a title (links, headings, lists, references, quotes)'],
+            ['links', 'Only when a link’s text is the title'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} class="choice">
+            <input type="radio" name="mark-where" checked={settings.markWhere === value} onChange={() => void save({ ...settings, markWhere: value })} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Mark style</legend>
+        {(
+          [
+            ['underline', 'Dotted underline'],
+            ['highlight', 'Soft highlight'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} class="choice">
+            <input type="radio" name="mark-style" checked={settings.markStyle === value} onChange={() => void save({ ...settings, markStyle: value })} /> {label}
+          </label>
+        ))}
+      </fieldset>
       <h2>Where PaperPeek runs</h2>
       <p>
         <label>

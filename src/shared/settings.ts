@@ -1,6 +1,6 @@
 /**
  * Reader settings: the hover delay (issue 4: "the delay is a setting"), a global
- * pause and the sites PaperPeek stays off. Kept in the worker's IndexedDB and
+ * pause, the sites PaperPeek stays off, where marks go and how they look. Kept in the worker's IndexedDB and
  * pushed to open tabs when they change, so a tab follows at once.
  */
 import { isArrayOf, isExactObject } from './guards';
@@ -12,9 +12,26 @@ export interface Settings {
   paused: boolean;
   /** Host names where PaperPeek stays off (`arxiv.org`, `127.0.0.1`). */
   disabledSites: string[];
+  /** Where titles get marks: anywhere they stand as a title, or only as a link's text. */
+  markWhere: MarkWhere;
+  /** How marks look: a dotted underline, or a soft highlight. */
+  markStyle: MarkStyle;
 }
 
-export const DEFAULT_SETTINGS: Settings = { hoverDelayMs: 150, paused: false, disabledSites: [] };
+export const MARK_WHERE = ['everywhere', 'links'] as const;
+export const MARK_STYLES = ['underline', 'highlight'] as const;
+export type MarkWhere = (typeof MARK_WHERE)[number];
+export type MarkStyle = (typeof MARK_STYLES)[number];
+
+export const DEFAULT_SETTINGS: Settings = {
+  hoverDelayMs: 150,
+  paused: false,
+  disabledSites: [],
+  markWhere: 'everywhere',
+  markStyle: 'underline',
+};
+const isMarkWhere = (value: unknown): value is MarkWhere => MARK_WHERE.includes(value as MarkWhere);
+const isMarkStyle = (value: unknown): value is MarkStyle => MARK_STYLES.includes(value as MarkStyle);
 export const MAX_HOVER_DELAY_MS = 2000;
 export const MAX_DISABLED_SITES = 1000;
 
@@ -30,6 +47,8 @@ export function isSettings(value: unknown): value is Settings {
     hoverDelayMs: isHoverDelay,
     paused: (v): v is boolean => typeof v === 'boolean',
     disabledSites: isArrayOf(isHostName, MAX_DISABLED_SITES),
+    markWhere: isMarkWhere,
+    markStyle: isMarkStyle,
   });
 }
 
@@ -44,6 +63,8 @@ export function settingsFrom(stored: unknown): Settings {
     hoverDelayMs: isHoverDelay(value.hoverDelayMs) ? value.hoverDelayMs : DEFAULT_SETTINGS.hoverDelayMs,
     paused: typeof value.paused === 'boolean' ? value.paused : DEFAULT_SETTINGS.paused,
     disabledSites: isArrayOf(isHostName, MAX_DISABLED_SITES)(value.disabledSites) ? [...value.disabledSites] : [],
+    markWhere: isMarkWhere(value.markWhere) ? value.markWhere : DEFAULT_SETTINGS.markWhere,
+    markStyle: isMarkStyle(value.markStyle) ? value.markStyle : DEFAULT_SETTINGS.markStyle,
   };
 }
 

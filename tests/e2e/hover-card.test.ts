@@ -137,6 +137,7 @@ describe('hover card in Chromium', () => {
       '/shadow': `<!doctype html><div id="host"></div><script>
         document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '<p><a href="#x">${POINTER.title}</a></p>';
       </script>`,
+      '/links-and-headings': `<!doctype html><h2>${SEQ2SEQ.title}</h2><ul><li><a href="#p">${POINTER.title}</a></li></ul>`,
       '/strict-csp': `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'none'; style-src 'none'"></head>
         <body><ul><li><a id="a" href="#a">${POINTER.title}</a></li></ul></body></html>`,
     });
@@ -331,6 +332,27 @@ describe('hover card in Chromium', () => {
       await options.getByLabel('Pause PaperPeek everywhere').uncheck();
       await waitFor(async () => (await markCount()) === 2, 'the marks after the pause');
     } finally {
+      await Promise.all([page.close(), options.close()]);
+    }
+  });
+
+  it('marks only links, or with a highlight, when the reader says so, live', async () => {
+    const page = await openMarked('/links-and-headings', 2);
+    const options = await openExtensionPage(session, 'src/options/index.html');
+    const marked = () => page.locator('[data-paperpeek-id]').evaluateAll((els) => els.map((el) => el.tagName));
+    try {
+      expect((await marked()).sort()).toEqual(['A', 'H2']);
+      await options.getByLabel('Only when a link’s text is the title').check();
+      await waitFor(async () => JSON.stringify(await marked()) === '["A"]', 'only the link to stay marked');
+      await options.getByLabel('Soft highlight').check();
+      await waitFor(
+        async () => (await page.locator('a[data-paperpeek-id]').evaluate((a) => getComputedStyle(a).backgroundColor)) !== 'rgba(0, 0, 0, 0)',
+        'the highlight style',
+      );
+    } finally {
+      await options.getByLabel('Wherever they stand as a title (links, headings, lists, references, quotes)').check();
+      await options.getByLabel('Dotted underline').check();
+      await waitFor(async () => (await marked()).length === 2, 'both marks back');
       await Promise.all([page.close(), options.close()]);
     }
   });

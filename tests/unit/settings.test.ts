@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { METHOD_POLICIES } from '../../src/shared/protocol';
 import { DEFAULT_SETTINGS, MAX_HOVER_DELAY_MS, isActiveOn, isSettings, settingsFrom } from '../../src/shared/settings';
 
-const valid = { hoverDelayMs: 150, paused: false, disabledSites: ['arxiv.org', '127.0.0.1'] };
+const valid = { ...DEFAULT_SETTINGS, disabledSites: ['arxiv.org', '127.0.0.1'] };
 
 describe('settings', () => {
   it('accepts whole-millisecond delays within bounds, booleans and host names, nothing else', () => {
@@ -17,6 +17,8 @@ describe('settings', () => {
       { ...valid, disabledSites: ['https://arxiv.org/'] },
       { ...valid, disabledSites: ['ArXiv.org'] },
       { ...valid, extra: 1 },
+      { ...valid, markWhere: 'headings' },
+      { ...valid, markStyle: 'blink' },
       { hoverDelayMs: 150 },
       null,
     ]) {
@@ -27,7 +29,11 @@ describe('settings', () => {
   it('keeps what an older version stored and fills in the rest', () => {
     expect(settingsFrom(undefined)).toEqual(DEFAULT_SETTINGS);
     expect(settingsFrom({ hoverDelayMs: 400 })).toEqual({ ...DEFAULT_SETTINGS, hoverDelayMs: 400 });
-    expect(settingsFrom({ hoverDelayMs: 'slow', paused: true, disabledSites: ['<script>'] })).toEqual({ ...DEFAULT_SETTINGS, paused: true });
+    expect(settingsFrom({ hoverDelayMs: 'slow', paused: true, disabledSites: ['<script>'], markStyle: 'highlight' })).toEqual({
+      ...DEFAULT_SETTINGS,
+      paused: true,
+      markStyle: 'highlight',
+    });
   });
 
   it('runs unless paused or off on the site', () => {
