@@ -137,5 +137,39 @@ function hostOf(text: string): string | null {
   return isHostName(host) ? host : null;
 }
 
+/**
+ * The reading list lives in this extension's IndexedDB. Asking for persistent
+ * storage keeps the browser from evicting it under storage pressure; the page
+ * shows what is used, so a reader can see the list is there.
+ */
+function StorageInfo() {
+  const [info, setInfo] = useState<{ persisted: boolean; usage: number; quota: number } | null>(null);
+  useEffect(() => {
+    void (async () => {
+      const persisted = (await navigator.storage?.persisted?.()) || ((await navigator.storage?.persist?.()) ?? false);
+      const { usage = 0, quota = 0 } = (await navigator.storage?.estimate?.()) ?? {};
+      setInfo({ persisted, usage, quota });
+    })().catch(() => undefined);
+  }, []);
+  if (!info) return null;
+  const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+  return (
+    <section aria-labelledby="storage-heading">
+      <h2 id="storage-heading">Storage</h2>
+      <p data-testid="storage-info">
+        Storage used: {mb(info.usage)} of {mb(info.quota)}.{' '}
+        {info.persisted ? 'Kept by the browser (persistent).' : 'The browser may clear it under storage pressure.'}
+      </p>
+    </section>
+  );
+}
+
 const app = document.getElementById('app');
-if (app) render(<SettingsForm />, app);
+if (app)
+  render(
+    <>
+      <SettingsForm />
+      <StorageInfo />
+    </>,
+    app,
+  );

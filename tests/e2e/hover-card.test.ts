@@ -299,6 +299,8 @@ describe('hover card in Chromium', () => {
     await input.fill('1200');
     await input.press('Enter');
     await options.getByText('Saved. Open tabs use it at once.').waitFor();
+    // The options page also asks for persistent storage and shows what the extension uses.
+    expect(await options.getByTestId('storage-info').textContent()).toMatch(/^Storage used: \d+\.\d MB of \d+\.\d MB\./);
     try {
       await page.evaluate(() => performance.clearMarks());
       await page.hover('#a');
