@@ -34,9 +34,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { CHROMIUM, launchExtension, startFixtureServer, waitFor } from '../tests/e2e/harness';
+import { CHROMIUM, browserFlags, launchExtension, startFixtureServer, waitFor } from '../tests/e2e/harness';
 import { formatTable, median } from './bench-format';
-import { generatePapers, mulberry32 } from './synthetic-digest';
+import { Random, generatePapers } from './synthetic-digest';
 import { normalizeTitle } from '../src/shared/normalize';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -71,18 +71,6 @@ const TRACE_CATEGORIES = [
   '__metadata',
 ];
 
-/** The flags of launchExtension() in tests/e2e/harness.ts, minus the two that load the extension. */
-const BROWSER_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-default-apps',
-];
 
 // ---------------------------------------------------------------------------
 // Pages
@@ -103,19 +91,6 @@ const SURNAMES =
     ' ',
   );
 const VENUES = 'NeurIPS ICML ICLR CVPR ICCV ECCV ACL EMNLP NAACL AAAI IJCAI KDD TMLR JMLR arXiv'.split(' ');
-
-class Rng {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-}
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -140,7 +115,7 @@ blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:1rem;color:#555
 <body>${body}</body></html>`;
 }
 
-function authors(rng: Rng): string {
+function authors(rng: Random): string {
   const count = 1 + rng.int(5);
   const names = Array.from({ length: count }, () => `${rng.pick(FIRST_NAMES)} ${rng.pick(SURNAMES)}`);
   return count > 3 ? `${names.slice(0, 3).join(', ')} et al.` : names.join(', ');
@@ -169,7 +144,7 @@ function containsTitle(normalizedText: string, normalizedTitle: string): boolean
  * would be a precision bug the marks column should show.
  */
 function buildPages(realTitles: string[]): BenchPage[] {
-  const rng = new Rng(20_240_613);
+  const rng = new Random(20_240_613);
   const normalizedReal = realTitles.map(normalizeTitle);
   const distinctiveReal = normalizedReal.filter((title) => title.split(' ').length >= 4);
   const papers = generatePapers(12_000, { seed: 7 });
@@ -317,7 +292,7 @@ async function launchBrowser(withExtension: boolean, distDir: string): Promise<B
     };
   }
   const profileDir = mkdtempSync(join(tmpdir(), 'paperpeek-bench-plain-'));
-  const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: false, args: BROWSER_FLAGS });
+  const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: false, args: browserFlags() });
   await context.addInitScript(watchForFirstMark);
   return {
     withExtension,

@@ -16,16 +16,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { launchExtension, startFixtureServer, waitFor } from '../tests/e2e/harness';
-import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from './digest-files';
+import { bundledPaper } from '../tests/e2e/bundled-papers';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
 
-const titles = new Set(bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR)).papers.map((p) => p.title));
-const title = (t: string): string => {
-  if (!titles.has(t)) throw new Error(`not a bundled paper: ${t}`);
-  return t;
-};
+const title = (t: string): string => bundledPaper(t).title;
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const CODA = title('CODA-Prompt: COntinual Decomposed Attention-based Prompting for Rehearsal-Free Continual Learning');

@@ -114,7 +114,8 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-class Random {
+/** A seeded source of choices, so generated data is the same on every run. */
+export class Random {
   private readonly next: () => number;
   constructor(seed: number) {
     this.next = mulberry32(seed);
@@ -131,7 +132,7 @@ class Random {
     return this.next() < p;
   }
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('synthetic-digest: empty vocabulary list');
+    if (items.length === 0) throw new Error('Random.pick: empty list');
     return items[this.int(items.length)] as T;
   }
 }

@@ -11,9 +11,11 @@
  * from it) by dispatching synthetic events.
  */
 import type { CardController, CardPaper } from '../ui/card/card-api';
+import { DEFAULT_SETTINGS } from '../shared/settings';
 import { MARK_SELECTOR } from './marks';
 
-export const DEFAULT_REST_MS = 150;
+/** The rest delay until settings are read (the setting's own default). */
+export const DEFAULT_REST_MS = DEFAULT_SETTINGS.hoverDelayMs;
 /**
  * User-timing marks of one hover, for the latency benchmark and DevTools'
  * Performance panel: intent fired, data and card module ready, card shown,

@@ -50,6 +50,25 @@ function assertBrowserPresent(): void {
   }
 }
 
+/**
+ * Chromium flags for every browser the tests and benchmarks start: quiet (no
+ * background networking, sync or component updates, so the no-network check
+ * sees only what the extension does) and headless unless asked otherwise.
+ */
+export function browserFlags(options: { headless?: boolean } = {}): string[] {
+  return [
+    ...(options.headless === false ? [] : ['--headless=new']),
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--disable-default-apps',
+  ];
+}
+
 export async function launchExtension(
   options: { distDir?: string; profileDir?: string; /** false opens a window (the demo with a display). */ headless?: boolean } = {},
 ): Promise<ExtensionSession> {
@@ -61,19 +80,7 @@ export async function launchExtension(
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: false,
-    args: [
-      ...(options.headless === false ? [] : ['--headless=new']),
-      `--disable-extensions-except=${distDir}`,
-      `--load-extension=${distDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--disable-default-apps',
-    ],
+    args: [...browserFlags({ headless: options.headless !== false }), `--disable-extensions-except=${distDir}`, `--load-extension=${distDir}`],
   });
   const requests: RecordedRequest[] = [];
   const allowed = new Set<string>();

@@ -11,15 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
+import { bundledPaper } from './bundled-papers';
 import { ROOT, launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
 
-const papers = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR)).papers;
-const paper = (title: string) => {
-  const found = papers.find((p) => p.title === title);
-  if (!found) throw new Error(`not a bundled paper: ${title}`);
-  return found;
-};
+const paper = bundledPaper;
 const POINTER = paper('Pointer Networks');
 const SEQ2SEQ = paper('Sequence to Sequence Learning with Neural Networks');
 

@@ -13,17 +13,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
+import { BUNDLED_PAPERS, bundledPaper } from './bundled-papers';
 import { parseBibtex, parseCsv, parseMarkdown, parseImport } from '../../src/shared/reading-list-io';
 import type { SavedPaper } from '../../src/shared/types';
 import { POPUP_PATH, launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
 
-const papers = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR)).papers;
-const paper = (title: string) => {
-  const found = papers.find((p) => p.title === title);
-  if (!found) throw new Error(`not a bundled paper: ${title}`);
-  return found;
-};
+const paper = bundledPaper;
 const POINTER = paper('Pointer Networks');
 const SEQ2SEQ = paper('Sequence to Sequence Learning with Neural Networks');
 
@@ -96,7 +91,7 @@ describe('popup search', () => {
     const phrase = await search(page, '"in-context learning"');
     expect(phrase.length).toBeGreaterThan(0);
     for (const title of phrase) {
-      const p = papers.find((x) => x.title === title);
+      const p = BUNDLED_PAPERS.find((x) => x.title === title);
       expect(`${p?.title} ${p?.abstract}`.toLowerCase().replace(/[^a-z0-9]+/g, ' ')).toContain('in context learning');
     }
 
