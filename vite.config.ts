@@ -8,6 +8,8 @@ import { DEFAULT_SEEDS_DIR } from './scripts/digest-files';
 // PAPERPEEK_SEEDS_DIR lets tests and benchmarks build with another digest.
 const seedsDir = process.env.PAPERPEEK_SEEDS_DIR ? resolve(process.env.PAPERPEEK_SEEDS_DIR) : DEFAULT_SEEDS_DIR;
 const outDir = process.env.PAPERPEEK_OUT_DIR ?? 'dist';
+/** PAPERPEEK_NO_MINIFY=1 keeps names readable for CPU profiles (scripts/profile-page.ts). */
+const minify = process.env.PAPERPEEK_NO_MINIFY ? false : undefined;
 
 /** Where the lazily loaded hover card module lands inside the extension (see scripts/build.ts). */
 export const CARD_MODULE_PATH = 'card/card.js';
@@ -21,6 +23,7 @@ export default defineConfig(() => {
         outDir,
         emptyOutDir: false,
         sourcemap: false,
+        minify,
         target: 'es2022',
         lib: { entry: resolve('src/ui/card/card.tsx'), formats: ['es' as const], fileName: () => CARD_MODULE_PATH },
       },
@@ -33,6 +36,7 @@ export default defineConfig(() => {
       emptyOutDir: true,
       // Readable stack traces from users' bug reports; no eval-based source maps.
       sourcemap: false,
+      minify,
       target: 'es2022',
       // Extension pages the manifest does not name (crxjs adds the popup itself).
       rollupOptions: { input: { paper: resolve('src/paper/index.html') } },

@@ -21,9 +21,11 @@
  *   watches for it) and how many marks there are at the end.
  * - loadEventEnd without the extension: the page's own load time.
  *
- *   npx tsx scripts/bench-page.ts [--runs 5] [--dist dist] [--trace-dir DIR]
+ *   npx tsx scripts/bench-page.ts [--runs 5] [--dist dist] [--trace-dir DIR] [--pages links-10k,article]
  *
  * --trace-dir saves every trace as JSON that DevTools' Performance panel opens.
+ * --pages measures only the named pages (their paths without the slash), for
+ * quicker rounds while working; the figures for the README come from all four.
  * `npm run bench` calls benchPageCost(); nothing here asserts, goals are printed.
  */
 import { execFileSync } from 'node:child_process';
@@ -75,7 +77,7 @@ const TRACE_CATEGORIES = [
 // ---------------------------------------------------------------------------
 // Pages
 
-interface BenchPage {
+export interface BenchPage {
   name: string;
   path: string;
   html: string;
@@ -122,7 +124,7 @@ function authors(rng: Random): string {
 }
 
 /** Real titles from the bundled digest, the way the test contract names them (`npm run digest -- list`). */
-function digestTitles(): string[] {
+export function digestTitles(): string[] {
   const listing = execFileSync('npx', ['tsx', 'scripts/digest-cli.ts', 'list'], { cwd: ROOT, encoding: 'utf8' });
   return listing
     .split('\n')
@@ -143,7 +145,7 @@ function containsTitle(normalizedText: string, normalizedTitle: string): boolean
  * (`... Pointer Networks ...`) stay: a real listing has those, and marking them
  * would be a precision bug the marks column should show.
  */
-function buildPages(realTitles: string[]): BenchPage[] {
+export function buildPages(realTitles: string[]): BenchPage[] {
   const rng = new Random(20_240_613);
   const normalizedReal = realTitles.map(normalizeTitle);
   const distinctiveReal = normalizedReal.filter((title) => title.split(' ').length >= 4);
@@ -543,7 +545,7 @@ function bundleLine(distDir: string): string {
   );
 }
 
-export async function benchPageCost(options: { distDir: string; runs?: number; traceDir?: string }): Promise<string> {
+export async function benchPageCost(options: { distDir: string; runs?: number; traceDir?: string; pages?: string[] }): Promise<string> {
   const runs = options.runs ?? 5;
   const startedAt = performance.now();
   // The other engineers rebuild dist/ while we run: measure a private copy of it.
@@ -551,17 +553,19 @@ export async function benchPageCost(options: { distDir: string; runs?: number; t
   try {
     cpSync(options.distDir, distCopy, { recursive: true });
     if (options.traceDir) mkdirSync(options.traceDir, { recursive: true });
-    return await measureAll(distCopy, runs, options.traceDir ?? null, startedAt);
+    return await measureAll(distCopy, runs, options.traceDir ?? null, startedAt, options.pages ?? null);
   } finally {
     rmSync(distCopy, { recursive: true, force: true });
   }
 }
 
-async function measureAll(distDir: string, runs: number, traceDir: string | null, startedAt: number): Promise<string> {
+async function measureAll(distDir: string, runs: number, traceDir: string | null, startedAt: number, only: string[] | null): Promise<string> {
   const loadAtStart = loadavg()[0] as number;
   const bundle = bundleLine(distDir); // read first: a half-written copy should fail before the long part
-  const pages = buildPages(digestTitles());
-  const server = await startFixtureServer(Object.fromEntries(pages.map((p) => [p.path, p.html])));
+  const allPages = buildPages(digestTitles());
+  const pages = only ? allPages.filter((p) => only.includes(p.path.slice(1))) : allPages;
+  if (pages.length === 0) throw new Error(`--pages takes some of ${allPages.map((p) => p.path.slice(1)).join(', ')}`);
+  const server = await startFixtureServer(Object.fromEntries(allPages.map((p) => [p.path, p.html])));
   const browsers: BenchBrowser[] = [];
   try {
     const without = await launchBrowser(false, distDir);
@@ -571,7 +575,7 @@ async function measureAll(distDir: string, runs: number, traceDir: string | null
 
     // Warm up both browsers (first renderer, code caches) on the list page, and wait until
     // the extension's worker has its digest loaded, which it does on first install.
-    const warmUp = pages.find((p) => p.path === '/list-2k') as BenchPage;
+    const warmUp = allPages.find((p) => p.path === '/list-2k') as BenchPage;
     for (const browser of browsers) {
       const page = await browser.context.newPage();
       await page.goto(server.origin + warmUp.path);
@@ -617,12 +621,14 @@ async function measureAll(distDir: string, runs: number, traceDir: string | null
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, dist: { type: 'string' }, 'trace-dir': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string' }, dist: { type: 'string' }, 'trace-dir': { type: 'string' }, pages: { type: 'string' } },
+  });
   const runs = values.runs === undefined ? 5 : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
   const distDir = resolve(values.dist ?? join(ROOT, 'dist'));
   console.log('Page cost in real Chromium, with and without the extension (issue 3 §7)');
-  console.log(await benchPageCost({ distDir, runs, traceDir: values['trace-dir'] }));
+  console.log(await benchPageCost({ distDir, runs, traceDir: values['trace-dir'], pages: values.pages?.split(',') }));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
