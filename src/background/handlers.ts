@@ -3,6 +3,7 @@
  * validated by the router; every handler that reads papers waits for the digest.
  */
 import { paperBucketOf } from '../shared/paper-buckets';
+import { renderedUnits, spansOf } from '../shared/rendered-scan';
 import { unitsOf, type Method, type Payload, type RelatedPaper, type Reply, type SavedNotice, type SettingsNotice, type SenderKind } from '../shared/protocol';
 import { fail, ok, type Result } from '../shared/result';
 import type { IndexedPaper, Paper, SavedPaper } from '../shared/types';
@@ -88,6 +89,12 @@ export function createHandlers(
     async scan(payload) {
       const digest = await loader.whenReady();
       return ok({ hits: await matcher.scan(unitsOf(payload), digest) });
+    },
+
+    async scanRendered({ texts }) {
+      const digest = await loader.whenReady();
+      const { units, tokens } = renderedUnits(texts);
+      return ok({ spans: spansOf(await matcher.scan(units, digest), tokens) });
     },
 
     async getPaper({ id }) {

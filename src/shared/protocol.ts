@@ -24,6 +24,8 @@ export const MAX_UNIT_LENGTH = 2000;
 export const MAX_SCAN_CHARS = 200_000;
 /** Hyphenation and ellipsis markers per request. */
 export const MAX_SCAN_MARKERS = 4096;
+/** Raw characters per rendered text of a `scanRendered` request (its total is bounded by MAX_SCAN_CHARS). */
+export const MAX_RENDERED_LENGTH = 4000;
 
 export interface DigestStats {
   papers: number;
@@ -45,6 +47,11 @@ export interface ScanPayload {
   texts: string[];
   joins: number[];
   cuts: number[];
+}
+
+/** Text as the page renders it (innerText), raw: the worker tokenizes it (src/shared/rendered-scan.ts). */
+export interface RenderedPayload {
+  texts: string[];
 }
 
 /** The payload as the scanner reads it: one unit per text, markers attached. */
@@ -94,6 +101,12 @@ export function isSettingsNotice(value: unknown): value is SettingsNotice {
 export interface Requests {
   /** Finds digest titles in candidate texts the page has normalised (src/shared/tokenize.ts). */
   scan: { payload: ScanPayload; reply: { hits: ScanHit[] } };
+  /**
+   * Where digest titles may stand in text as the page renders it: flat
+   * [text index, from, to) character ranges. Says nothing about which papers;
+   * the page sends those places again as candidates (`scan`).
+   */
+  scanRendered: { payload: RenderedPayload; reply: { spans: number[] } };
   getPaper: { payload: { id: string }; reply: { paper: Paper | null; related: RelatedPaper[] } };
   /** Opens a paper in a full extension page (the hover card's "Open"). */
   openPaper: { payload: { id: string }; reply: { opened: boolean } };
@@ -180,6 +193,12 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
         joins: isMarkerPairs,
         cuts: isMarkerPairs,
       }) && value.texts.reduce((sum, text) => sum + text.length, 0) <= MAX_SCAN_CHARS,
+  },
+  scanRendered: {
+    allowedSenders: ANY_SENDER,
+    isPayload: (value): value is RenderedPayload =>
+      isExactObject<RenderedPayload>(value, { texts: isArrayOf(isStringWithin(MAX_RENDERED_LENGTH), MAX_SCAN_UNITS) }) &&
+      value.texts.reduce((sum, text) => sum + text.length, 0) <= MAX_SCAN_CHARS,
   },
   getPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },
   openPaper: { allowedSenders: ANY_SENDER, isPayload: isIdPayload },

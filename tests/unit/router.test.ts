@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { classifySender, createRouter, type ExtensionIdentity } from '../../src/background/router';
 import type { Handlers } from '../../src/background/handlers';
 import { ok } from '../../src/shared/result';
-import { MAX_SCAN_MARKERS, MAX_SCAN_UNITS, MAX_UNIT_LENGTH, type Method } from '../../src/shared/protocol';
+import { MAX_RENDERED_LENGTH, MAX_SCAN_CHARS, MAX_SCAN_MARKERS, MAX_SCAN_UNITS, MAX_UNIT_LENGTH, type Method } from '../../src/shared/protocol';
 
 const scan = (texts: unknown, joins: unknown = [], cuts: unknown = []) => ({ method: 'scan', payload: { texts, joins, cuts } });
+const scanRendered = (texts: unknown) => ({ method: 'scanRendered', payload: { texts } });
 const identity: ExtensionIdentity = { runtimeId: 'abcdefghijklmnop', extensionOrigin: 'chrome-extension://abcdefghijklmnop/' };
 const contentScript = { id: identity.runtimeId, url: 'https://example.org/page', tab: { id: 3 } };
 const extensionPage = { id: identity.runtimeId, url: 'chrome-extension://abcdefghijklmnop/src/popup/index.html' };
@@ -20,6 +21,7 @@ function recordingHandlers(calls: Method[]): Handlers {
     };
   return {
     scan: record('scan', { hits: [] }),
+    scanRendered: record('scanRendered', { spans: [] }),
     getPaper: record('getPaper', { paper: null, related: [] }),
     openPaper: record('openPaper', { opened: true }),
     stats: record('stats', { papers: 0, saved: 0, digestDate: '', digestVersion: '', loadingProgress: null }),
@@ -52,6 +54,8 @@ describe('router', () => {
     const reply = await route(scan(['pointer networks']), contentScript);
     expect(reply).toEqual({ ok: true, value: { hits: [] } });
     expect(calls).toEqual(['scan']);
+    expect(await route(scanRendered(['Pointer Networks\nA line']), contentScript)).toEqual({ ok: true, value: { spans: [] } });
+    expect(calls).toEqual(['scan', 'scanRendered']);
   });
 
   it.each([
@@ -71,6 +75,10 @@ describe('router', () => {
     ['a fractional marker', scan(['a b'], [], [0, 0.5]), contentScript, 'invalid-request'],
     ['an odd marker list', scan(['a b'], [0]), contentScript, 'invalid-request'],
     ['too many markers', scan(['a b'], [], Array(MAX_SCAN_MARKERS * 2 + 2).fill(0)), contentScript, 'invalid-request'],
+    ['rendered texts that are not strings', scanRendered([1]), contentScript, 'invalid-request'],
+    ['an over-long rendered text', scanRendered(['x'.repeat(MAX_RENDERED_LENGTH + 1)]), contentScript, 'invalid-request'],
+    ['too many rendered texts', scanRendered(Array(MAX_SCAN_UNITS + 1).fill('a')), contentScript, 'invalid-request'],
+    ['too many rendered characters in all', scanRendered(Array(MAX_SCAN_CHARS / 1000 + 1).fill('x'.repeat(1000))), contentScript, 'invalid-request'],
     ['extra payload fields', { method: 'getPaper', payload: { id: 'abc', extra: 1 } }, contentScript, 'invalid-request'],
     ['an id with path characters', { method: 'getPaper', payload: { id: '../etc' } }, contentScript, 'invalid-request'],
     ['a stats payload with fields', { method: 'stats', payload: { all: true } }, extensionPage, 'invalid-request'],

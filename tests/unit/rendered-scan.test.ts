@@ -1,0 +1,56 @@
+/**
+ * The coarse scan of rendered text (src/shared/rendered-scan.ts) with the real
+ * matcher: the worker tokenizes raw text and answers character ranges that hold
+ * the digest titles, so the page only reads those places exactly.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
+import { bucketize } from '../../src/shared/paper-buckets';
+import { renderedUnits, spansOf } from '../../src/shared/rendered-scan';
+import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
+import { matchProbes, probeSignatures } from '../../src/shared/title-scanner';
+
+const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
+const bySignature = new Map<number, KeyEntry[]>();
+for (const entry of bucketize(bundle.papers).keyBuckets.flatMap((b) => b.entries)) {
+  const signature = signatureOfKey(entry[0]);
+  bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
+}
+const prefilter = new Set(bySignature.keys());
+
+/** What the worker answers for these texts, as the substrings it points at. */
+function spannedTexts(texts: string[]): [number, string][] {
+  const { units, tokens } = renderedUnits(texts);
+  const spans = spansOf(matchProbes(probeSignatures(units, prefilter), (s) => bySignature.get(s) ?? []), tokens);
+  const found: [number, string][] = [];
+  for (let i = 0; i < spans.length; i += 3) {
+    const [unit, from, to] = spans.slice(i, i + 3) as [number, number, number];
+    found.push([unit, texts[unit]!.slice(from, to)]);
+  }
+  return found;
+}
+
+describe('scan of rendered text', () => {
+  it('points at each title as the page wrote it, across lines and in any case', () => {
+    const texts = [
+      'Reading list\nPOINTER NETWORKS\nA paper that is not in the digest',
+      'Vinyals et al. (2014). Sequence to sequence\nlearning with neural networks. NeurIPS.',
+      'Nothing here at all, only words about learning.',
+    ];
+    expect(spannedTexts(texts)).toEqual([
+      [0, 'POINTER NETWORKS'],
+      [1, 'Sequence to sequence\nlearning with neural networks'],
+    ]);
+  });
+
+  it('reads hyphenation, TeX and diacritics the way candidates do', () => {
+    expect(spannedTexts(['see Con-\ntinual Learning in Neural Networks', 'E$^2$-LLM: Efficient and Extreme Length Extension of Large Language Models'])).toEqual([
+      [0, 'Con-\ntinual Learning in Neural Networks'],
+      [1, 'E$^2$-LLM: Efficient and Extreme Length Extension of Large Language Models'],
+    ]);
+  });
+
+  it('answers nothing for texts without titles', () => {
+    expect(spannedTexts(['', 'just some prose', '\n\n'])).toEqual([]);
+  });
+});
