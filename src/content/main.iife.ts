@@ -9,7 +9,7 @@
  */
 import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api';
 import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
-import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
+import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type RenderedPayload, type ScanPayload, type TabRequest } from '../shared/protocol';
 import { isActiveOn, type Settings } from '../shared/settings';
 import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
 import { MARK_ATTRIBUTE, MARK_SELECTOR, setMarkStyle } from './marks';
@@ -142,7 +142,8 @@ let linksOnly = false;
 
 function startDetection(): void {
   if (scanner) return;
-  scanner = startPageScanner(document, (payload) => call('scan', payload), shutDown, reportMarksSoon, linksOnly);
+  const channel = { scan: (payload: ScanPayload) => call('scan', payload), scanRendered: (payload: RenderedPayload) => call('scanRendered', payload) };
+  scanner = startPageScanner(document, channel, shutDown, reportMarksSoon, linksOnly);
   hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => restMs });
 }
 

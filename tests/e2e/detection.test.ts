@@ -137,6 +137,25 @@ const hostilePage = (origin: string) => `<!doctype html><html><head>
 <iframe src="${origin}/frame" title="embedded"></iframe>
 </body></html>`;
 
+/**
+ * A long page whose sections the browser skips rendering until they near the
+ * viewport (content-visibility: auto): innerText leaves their text out, so the
+ * scanner must read them another way. One section comes later, far down.
+ */
+const SKIPPED_PAGE = `<!doctype html><title>Long read</title>
+<style>section { content-visibility: auto; contain-intrinsic-size: auto 600px; }</style>
+<section><h2>Introduction</h2><p>Nothing to find up here.</p></section>
+${Array.from({ length: 30 }, (_, i) => `<section><h2>Part ${i + 1}</h2><p>Filler paragraph number ${i + 1}, with nothing in it.</p></section>`).join('\n')}
+<section><h2>Reading list</h2><ul><li><a href="#">${POINTER}</a></li></ul></section>
+<script>
+  setTimeout(() => {
+    const later = document.createElement('section');
+    later.innerHTML = '<h2>Added later</h2><p><a href="#"></a></p>';
+    later.querySelector('a').textContent = ${JSON.stringify(SEQ2SEQ)};
+    document.body.append(later);
+  }, 1200);
+</script>`;
+
 const BIG_PAGE = (() => {
   // ~100k nodes: 20,000 rows of five nodes each, digest titles at the very end.
   const rows = Array.from({ length: 20_000 }, (_, i) => `<li><span>row ${i}</span> <b>item</b></li>`).join('');
@@ -155,6 +174,7 @@ describe('title spotting in Chromium', () => {
       '/shadow': SHADOW_PAGE,
       '/frame': `<!doctype html><p>Framed: <a href="#">${DMA}</a></p>`,
       '/big': BIG_PAGE,
+      '/skipped': SKIPPED_PAGE,
       '/orphan': `<!doctype html><h2>${POINTER}</h2><p>Read <a href="#">${SEQ2SEQ}</a> first.</p>`,
     });
     server.route('/hostile', hostilePage(server.origin));
@@ -248,6 +268,20 @@ describe('title spotting in Chromium', () => {
       [idOf(POINTER), POINTER],
       [idOf(SEQ2SEQ), SEQ2SEQ],
     ]);
+    await page.close();
+  });
+
+  it('marks titles in sections the browser skips rendering, without the reader scrolling to them', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/skipped`);
+    // The sections far down are skipped: their text is not in what the page renders.
+    expect(await page.evaluate(() => document.body.innerText.includes('Pointer'))).toBe(false);
+    const found = await waitForMarkCount(page, 2, 'the titles in skipped sections, one of them added later');
+    expect(found).toEqual([
+      [idOf(POINTER), POINTER],
+      [idOf(SEQ2SEQ), SEQ2SEQ],
+    ]);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
     await page.close();
   });
 

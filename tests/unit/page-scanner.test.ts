@@ -11,7 +11,9 @@ import { bucketize } from '../../src/shared/paper-buckets';
 import { ok } from '../../src/shared/result';
 import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
 import { matchProbes, probeSignatures } from '../../src/shared/title-scanner';
-import { unitsOf, type ScanPayload } from '../../src/shared/protocol';
+import { unitsOf, type RenderedPayload, type ScanPayload } from '../../src/shared/protocol';
+import { renderedUnits, spansOf } from '../../src/shared/rendered-scan';
+import { installBrowserInnerText } from './browser-inner-text';
 
 const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
 const bySignature = new Map<number, KeyEntry[]>();
@@ -22,18 +24,30 @@ for (const entry of bucketize(bundle.papers).keyBuckets.flatMap((b) => b.entries
 const prefilter = new Set(bySignature.keys());
 const idOf = (title: string) => bundle.papers.find((p) => p.title === title)!.id;
 
-/** A channel to the real matcher that records every request. */
+const match = (units: Parameters<typeof probeSignatures>[0]) => matchProbes(probeSignatures(units, prefilter), (s) => bySignature.get(s) ?? []);
+
+/** A channel to the real matcher, both passes, that records every request. */
 function recordingChannel() {
   const requests: ScanPayload[] = [];
-  const send = async (payload: ScanPayload) => {
-    requests.push(payload);
-    return ok({ hits: matchProbes(probeSignatures(unitsOf(payload), prefilter), (s) => bySignature.get(s) ?? []) });
+  const rendered: RenderedPayload[] = [];
+  const send = {
+    async scan(payload: ScanPayload) {
+      requests.push(payload);
+      return ok({ hits: match(unitsOf(payload)) });
+    },
+    async scanRendered(payload: RenderedPayload) {
+      rendered.push(payload);
+      const { units, tokens } = renderedUnits(payload.texts);
+      return ok({ spans: spansOf(match(units), tokens) });
+    },
   };
-  return { requests, send, sentTexts: () => requests.flatMap((r) => r.texts) };
+  return { requests, rendered, send, sentTexts: () => requests.flatMap((r) => r.texts), renderedTexts: () => rendered.flatMap((r) => r.texts) };
 }
 
 const frames = () => new Promise((resolve) => setTimeout(resolve, 400));
 const marks = () => [...document.querySelectorAll('[data-paperpeek-id]')].map((el) => [el.getAttribute('data-paperpeek-id'), el.textContent]);
+
+installBrowserInnerText();
 
 let scanner: PageScanner | null = null;
 afterEach(() => {
@@ -106,11 +120,8 @@ describe('page scanner', () => {
   it('stops quietly when the background says the extension is gone', async () => {
     document.body.innerHTML = `<h2>Pointer Networks</h2>`;
     let fatal = 0;
-    scanner = startPageScanner(
-      document,
-      async () => ({ ok: false, error: { code: 'forbidden', message: 'gone' } }),
-      () => fatal++,
-    );
+    const gone = async () => ({ ok: false as const, error: { code: 'forbidden' as const, message: 'gone' } });
+    scanner = startPageScanner(document, { scan: gone, scanRendered: gone }, () => fatal++);
     await scanner.idle();
     expect(fatal).toBe(1);
     expect(marks()).toEqual([]);
