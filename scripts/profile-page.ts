@@ -59,7 +59,7 @@ function selfTimes(events: TraceEvent[], pageUrl: string): Map<string, number> {
       const node = nodes.get(`${event.id}:${sample}`);
       if (!node) return;
       const frame = node.callFrame;
-      const where = frame.url ? ` ${frame.url.replace(/^chrome-extension:\/\/[a-p]{32}\//, 'ext:/').replace(/^http:\/\/127\.0\.0\.1:\d+/, 'page:')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : '';
+      const where = frame.url ? ` ${frame.url.replace(/^chrome-extension:\/\/[^/]+\//, 'ext:/').replace(/^http:\/\/127\.0\.0\.1:\d+/, 'page:')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : '';
       const key = `${frame.functionName || '(anonymous)'}${where}`;
       // A sample's delta is the time since the previous one: charge it to this sample.
       times.set(key, (times.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
