@@ -463,7 +463,8 @@ export const BASELINE_RENDER: RenderOptions = { quietMs: 500, timeoutMs: 10_000 
  * Opens `origin + fixture.urlPath` in a new tab of `context`, lets it settle, runs
  * the fixture's actions, lets it settle again, snapshots it and closes the tab.
  * Requests leaving the fixture server (badge images in the real documents) are
- * aborted so pages load the same offline.
+ * aborted so pages load the same offline. The extension's own packaged files
+ * (the modules its content script imports) are no network request and pass.
  */
 export async function renderFixture(
   context: BrowserContext,
@@ -474,7 +475,7 @@ export async function renderFixture(
   const page = await context.newPage();
   try {
     await page.route(
-      (url) => url.origin !== origin,
+      (url) => url.origin !== origin && url.protocol !== 'chrome-extension:',
       (route) => route.abort(),
     );
     await page.goto(origin + fixture.urlPath, { waitUntil: 'load' });
