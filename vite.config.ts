@@ -13,8 +13,23 @@ const minify = process.env.PAPERPEEK_NO_MINIFY ? false : undefined;
 
 /** Where the lazily loaded hover card module lands inside the extension (see scripts/build.ts). */
 export const CARD_MODULE_PATH = 'card/card.js';
+/** Where the content script's exact half lands (src/content/exact.ts, imported once there is a place to read). */
+export const EXACT_MODULE_PATH = 'exact/exact.js';
 
 export default defineConfig(() => {
+  if (process.env.PAPERPEEK_BUILD === 'exact') {
+    // Third pass: the exact half of the content script as one self-contained ES module.
+    return {
+      build: {
+        outDir,
+        emptyOutDir: false,
+        sourcemap: false,
+        minify,
+        target: 'es2022',
+        lib: { entry: resolve('src/content/exact.ts'), formats: ['es' as const], fileName: () => EXACT_MODULE_PATH },
+      },
+    };
+  }
   if (process.env.PAPERPEEK_BUILD === 'card') {
     // Second pass: the hover card as one self-contained ES module (Preact and the
     // positioning library included), imported by the content script on first hover.

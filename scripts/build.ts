@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
-import { CARD_MODULE_PATH } from '../vite.config';
+import { CARD_MODULE_PATH, EXACT_MODULE_PATH } from '../vite.config';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** A stable add-on id: Firefox keys storage (and so the reading list) by it. */
@@ -55,17 +55,18 @@ function zipDirectory(dir: string, target: string): void {
 }
 
 /**
- * The content script imports the hover card module on first hover, which needs
- * it listed as a web-accessible resource. `use_dynamic_url` gives it a URL that
- * changes per session, so pages cannot probe for the extension through it.
- * Added here rather than in manifest.json because crxjs would try to bundle the
- * path as a source file; the card module is built by the second Vite pass.
+ * The content script imports the hover card module on first hover, and its
+ * exact half once there is a place to read, which needs both listed as
+ * web-accessible resources. `use_dynamic_url` gives them a URL that changes per
+ * session, so pages cannot probe for the extension through it. Added here
+ * rather than in manifest.json because crxjs would try to bundle the paths as
+ * source files; the modules are built by the second and third Vite passes.
  */
-function exposeCardModule(outDir: string): void {
+function exposePackagedModules(outDir: string): void {
   const path = join(outDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { content_scripts: { matches: string[] }[] };
   const resources = (manifest.web_accessible_resources as unknown[] | undefined) ?? [];
-  resources.push({ resources: [CARD_MODULE_PATH], matches: manifest.content_scripts[0]?.matches ?? [], use_dynamic_url: true });
+  resources.push({ resources: [CARD_MODULE_PATH, EXACT_MODULE_PATH], matches: manifest.content_scripts[0]?.matches ?? [], use_dynamic_url: true });
   manifest.web_accessible_resources = resources;
   writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
@@ -82,10 +83,12 @@ async function main(): Promise<void> {
 
   try {
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-    process.env.PAPERPEEK_BUILD = 'card';
-    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    for (const pass of ['card', 'exact']) {
+      process.env.PAPERPEEK_BUILD = pass;
+      await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    }
     delete process.env.PAPERPEEK_BUILD;
-    exposeCardModule(outDir);
+    exposePackagedModules(outDir);
   } catch (error) {
     // The digest plugin's message already says file:line: what is wrong.
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

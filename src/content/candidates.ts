@@ -67,6 +67,11 @@ function plainWords(text: string): string {
 
 const NOT_ALNUM = /[^a-z0-9]+/g;
 
+/** A text's match words joined by spaces: one native replace when the text is plain ASCII, else the tokenizer. */
+export function matchWords(text: string): string {
+  return NEEDS_TOKENIZER.test(text) ? tokenize(text).words.join(' ') : plainWords(text);
+}
+
 /** The lines of a block: its text split at `<br>` and preformatted newlines, trimmed. */
 function linesOf(block: TextBlock): [number, number][] {
   const lines: [number, number][] = [];

@@ -2,6 +2,11 @@
  * Content script entry: spots digest titles on the page and marks them
  * (page-scanner.ts), shows the hover card on marks (hover-intent.ts, with the
  * card module loaded on first hover), and keeps marks' saved state current.
+ *
+ * What every page compiles is kept small: the settings, the coarse pass over
+ * the rendered text, and the tab requests. The exact half (exact.ts: reading
+ * places node by node, marking, hover intent) is a packaged module imported
+ * only once the coarse pass found a place to read, the way the card is.
  * Runs in the isolated world, so page scripts that override Array, Node or
  * MutationObserver cannot reach our copies. It never throws into the page, and
  * once the extension is reloaded or removed it takes its marks and listeners
@@ -10,13 +15,18 @@
 import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api';
 import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
 import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type RenderedPayload, type ScanPayload, type TabRequest } from '../shared/protocol';
-import { isActiveOn, type Settings } from '../shared/settings';
-import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
+import { DEFAULT_SETTINGS, isActiveOn, type Settings } from '../shared/settings';
+import type * as ExactModule from './exact';
+import type { HoverIntent } from './hover-intent';
 import { MARK_ATTRIBUTE, MARK_SELECTOR, setMarkStyle } from './marks';
 import { startPageScanner, type PageScanner } from './page-scanner';
 
 /** The hover card module, built by the second Vite pass (vite.config.ts, CARD_MODULE_PATH). */
 const CARD_MODULE = 'card/card.js';
+/** The exact half of the content script, built by the third pass (vite.config.ts, EXACT_MODULE_PATH). */
+const EXACT_MODULE = 'exact/exact.js';
+/** How long the popup's "On this tab" waits for a scan still running before it answers with what is there. */
+const PAGE_PAPERS_WAIT_MS = 3000;
 /** Related papers a card lists: the closest few; the full page shows them all. */
 const CARD_RELATED = 3;
 
@@ -114,9 +124,12 @@ function reveal(id: string): boolean {
   return true;
 }
 
-function answerTab(request: TabRequest): Promise<unknown> {
-  if (request.type === 'pageHost') return Promise.resolve({ host: location.hostname });
-  return Promise.resolve(request.type === 'pagePapers' ? { papers: pagePapers() } : { revealed: reveal(request.id) });
+async function answerTab(request: TabRequest): Promise<unknown> {
+  if (request.type === 'pageHost') return { host: location.hostname };
+  if (request.type === 'revealPaper') return { revealed: reveal(request.id) };
+  // Marks are placed when a round of scanning is done: a popup opened meanwhile waits for it.
+  if (scanner) await Promise.race([scanner.idle(), new Promise((resolve) => setTimeout(resolve, PAGE_PAPERS_WAIT_MS))]);
+  return { papers: pagePapers() };
 }
 
 /** The toolbar badge: papers on this page, reported shortly after marks settle. */
@@ -137,14 +150,26 @@ function reportMarksSoon(): void {
  * start, before any scanning, and changes pushed by the worker apply at once:
  * turning a site off takes the marks away from tabs already open.
  */
-let restMs = DEFAULT_REST_MS;
+let restMs = DEFAULT_SETTINGS.hoverDelayMs;
 let linksOnly = false;
+
+/** The lifeline port to the worker is opened once there may be marks to take away (content-runtime.ts). */
+let lifeline: (() => void) | null = null;
 
 function startDetection(): void {
   if (scanner) return;
   const channel = { scan: (payload: ScanPayload) => call('scan', payload), scanRendered: (payload: RenderedPayload) => call('scanRendered', payload) };
-  scanner = startPageScanner(document, channel, shutDown, reportMarksSoon, linksOnly);
-  hover = startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => restMs });
+  const loadExact = () => importPackagedModule<typeof ExactModule>(EXACT_MODULE);
+  const started = startPageScanner(document, channel, shutDown, reportMarksSoon, linksOnly, loadExact);
+  scanner = started;
+  void started.loaded().then((module) => {
+    if (scanner !== started) return; // stopped meanwhile
+    hover = module.startHoverIntent(document, { card: loadCard, paper: paperForCard, restMs: () => restMs });
+    if (!lifeline) {
+      lifeline = watchForOrphaning(shutDown);
+      cleanups.push(lifeline);
+    }
+  });
 }
 
 function stopDetection(): void {
@@ -178,7 +203,6 @@ try {
   cleanups.push(stopDetection);
   cleanups.push(onExtensionPageRequest((request) => (isTabRequest(request) ? answerTab(request) : null)));
   cleanups.push(onBackgroundNotice(onNotice));
-  cleanups.push(watchForOrphaning(shutDown));
   void call('getSettings', {}).then((reply) => {
     if (reply.ok) applySettings(reply.value);
     else if (reply.error.code === 'forbidden') shutDown(); // the extension went away

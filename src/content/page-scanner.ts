@@ -22,16 +22,14 @@
  * done, because every placement costs the page a style, layout and paint pass.
  */
 import type { Result } from '../shared/result';
-import { MAX_SCAN_CHARS, MAX_SCAN_MARKERS, MAX_SCAN_UNITS, type RenderedPayload, type ScanPayload } from '../shared/protocol';
+import { MAX_SCAN_CHARS, MAX_SCAN_UNITS, type RenderedPayload, type ScanPayload } from '../shared/protocol';
 import type { ScanHit } from '../shared/title-scanner';
-import { acceptHit } from '../shared/title-context';
-import { tokenize } from '../shared/tokenize';
-import { candidatesOf, tokensOf, type Candidate } from './candidates';
-import { MARK_SELECTOR, isOurMark, isVisible, placeMark, rangeOf, removeMarks, styleShadowRoot, wholeElementOf } from './marks';
-import { BlockWalker, SHADOW_HOST_QUERY, blockOf, isInSkippedSubtree, type TextBlock } from './page-text';
+import type { ExactReader } from './exact-reader';
+import type * as ExactModule from './exact';
+import { MARK_TAG } from './marks';
+import { SHADOW_HOST_QUERY, blockOf, isInSkippedSubtree } from './page-text';
 import {
-  NO_TITLES,
-  isPending,
+  forgetChildCounts,
   locate,
   locatorsOf,
   planChunks,
@@ -39,7 +37,6 @@ import {
   renderedText,
   unitsOf,
   type Chunk,
-  type LineState,
   type Row,
   type Unit,
 } from './rendered-text';
@@ -47,22 +44,13 @@ import { skippedInside, skippedWatch } from './skipped-watch';
 
 const SLICE_MS = 8;
 /**
- * Candidates per scan request, and normalised characters per request: small
- * enough that serialising one message stays well inside a slice, and always
- * under the protocol's own limit (a request over it is refused whole).
- */
-const BATCH_UNITS = Math.min(400, MAX_SCAN_UNITS);
-const BATCH_CHARS = 60_000;
-/**
  * Raw characters per coarse request. Extension messaging serialises several
  * times slower than JSON.stringify: 40k characters keep one send to a few ms.
  */
 const RENDERED_BATCH_CHARS = Math.min(40_000, MAX_SCAN_CHARS);
 const COARSE_RESCAN_NODES = 1000;
-/** Accepted hits wait for the round of work to finish, but never longer than this. */
-const MARK_WAIT_MS = 1000;
-/** The seen-lines memory is dropped past this many lines (a long-lived feed); lines are then sent again. */
-const MAX_SEEN_LINES = 100_000;
+/** Lines remembered to hold titles, past which the memory starts afresh (a long-lived feed). */
+const MAX_TITLE_LINES = 10_000;
 /** A shadow host with up to this many light-DOM elements has them read node by node (see planRoot). */
 const SMALL_HOST_ELEMENTS = 300;
 
@@ -70,6 +58,9 @@ export interface ScanChannel {
   scan(payload: ScanPayload): Promise<Result<{ hits: ScanHit[] }>>;
   scanRendered(payload: RenderedPayload): Promise<Result<{ spans: number[] }>>;
 }
+
+/** Imports the exact half (exact.ts) on first need: a packaged module in the extension, the module itself in tests. */
+export type LoadExact = () => Promise<typeof ExactModule>;
 
 export interface PageScanner {
   /** Stops watching and removes every mark (the extension went away). */
@@ -80,24 +71,12 @@ export interface PageScanner {
   isOurMark(element: Element): boolean;
   /** Resolves when no read, batch, reply or mark is pending (tests, benchmarks, the popup's list). */
   idle(): Promise<void>;
-}
-
-function emptyBatch(): { payload: ScanPayload; candidates: Candidate[]; chars: number } {
-  return { payload: { texts: [], joins: [], cuts: [] }, candidates: [], chars: 0 };
+  /** Resolves with the exact half once the scanner needed it (the hover card starts with it). */
+  loaded(): Promise<typeof ExactModule>;
 }
 
 function emptyRenderedBatch(): { texts: string[]; units: Unit[]; chars: number } {
   return { texts: [], units: [], chars: 0 };
-}
-
-interface Accepted {
-  start: number;
-  end: number;
-  id: string;
-  range: Range;
-  element: Element | null;
-  /** The matched text without spaces, to notice a page change before placing. */
-  asWritten: string;
 }
 
 export function startPageScanner(
@@ -105,41 +84,37 @@ export function startPageScanner(
   channel: ScanChannel,
   onFatal: () => void,
   /** Called with the paper ids of newly placed marks. */
-  onMarked: (ids: string[]) => void = () => undefined,
+  onMarked: (ids: string[]) => void,
   /** Mark only titles that are a link's text (a reader setting). */
-  linksOnly = false,
+  linksOnly: boolean,
+  loadExact: LoadExact,
 ): PageScanner {
   /** Roots to plan into chunks (the body, changed blocks, shadow roots). */
   const coarseRoots: (Element | ShadowRoot)[] = [];
   /** Chunks to read with innerText. */
   const chunks: Chunk[] = [];
-  /** Roots to read node by node from the start (what innerText cannot show). */
-  const walkRoots: (Element | ShadowRoot)[] = [];
-  /** Places the coarse pass located, to read exactly; the set keeps one entry per place. */
-  const exactQueue: Element[] = [];
-  const exactQueued = new Set<Element>();
-  /** Coarse replies waiting to be located, and exact replies waiting to be judged (both under the slice budget). */
-  const spanQueue: { units: readonly Unit[]; spans: readonly number[]; next: number }[] = [];
-  const hitQueue: { candidates: readonly Candidate[]; hits: readonly ScanHit[]; next: number }[] = [];
   /** Units read from chunks, waiting to be batched and sent. */
   const unitQueue: Unit[] = [];
-  /** Lines sent in the coarse pass, and what came of them. */
-  let seen = new Map<string, LineState>();
-  const scannedText = new WeakMap<Element, string>();
-  /** Marks we placed, and the blocks that hold them (a block that lost its marks is read again). */
-  const placedMarks = new WeakSet<Element>();
-  const markedBlocks = new WeakSet<Element>();
+  /** Coarse replies waiting to be located (under the slice budget). */
+  const spanQueue: { units: readonly Unit[]; spans: readonly number[]; next: number }[] = [];
+  /** What to read node by node, waiting for the exact half to load: places located, and roots innerText cannot show. */
+  const forExact: { root: Element | ShadowRoot; keepsRoot: boolean }[] = [];
+  /**
+   * What the coarse pass remembers: each chunk's text when last read (a chunk
+   * read again sends only lines that were not there), and the lines that held
+   * titles, with the words that locate them (located again when they show again).
+   */
+  const chunkTexts = new WeakMap<Chunk, string>();
+  let titleLines = new Map<string, string[]>();
   const observedShadowRoots = new WeakSet<ShadowRoot>();
   const shadowRoots: ShadowRoot[] = [];
   const watch = skippedWatch();
-  let walker: BlockWalker | null = null;
-  /** Whether the walk is of a root to read whole (kept on losing its place) or of a located place. */
-  let walkerKeepsRoot = false;
-  /** Blocks the walker finished, waiting to be turned into candidates (under the slice budget). */
-  const readyBlocks: TextBlock[] = [];
-  let batch = emptyBatch();
   let renderedBatch = emptyRenderedBatch();
   let inFlight = 0;
+  let exact: ExactReader | null = null;
+  let exactModule: Promise<typeof ExactModule> | null = null;
+  let announceLoaded: (module: typeof ExactModule) => void = () => undefined;
+  const loaded = new Promise<typeof ExactModule>((resolve) => (announceLoaded = resolve));
   let sliceScheduled = false;
   let frameScheduled = false;
   let stopped = false;
@@ -165,23 +140,19 @@ export function startPageScanner(
     // Forget roots whose hosts left the page, so they are neither kept nor counted.
     for (let i = shadowRoots.length - 1; i >= 0; i--) if (!shadowRoots[i]?.host.isConnected) shadowRoots.splice(i, 1);
     shadowRoots.push(root);
-    styleShadowRoot(root);
     observe(root);
     coarseRoots.push(root);
     scheduleSlice();
   }
 
-  function busy(): boolean {
+  /** Work for a slice of our own (the exact half keeps its own list). */
+  function hasWork(): boolean {
     return (
       spanQueue.length > 0 ||
-      hitQueue.length > 0 ||
       unitQueue.length > 0 ||
-      walker !== null ||
-      readyBlocks.length > 0 ||
-      exactQueue.length > 0 ||
-      walkRoots.length > 0 ||
       chunks.length > 0 ||
-      coarseRoots.length > 0
+      coarseRoots.length > 0 ||
+      (exact !== null && (forExact.length > 0 || exact.hasWork()))
     );
   }
 
@@ -202,44 +173,20 @@ export function startPageScanner(
     const shouldYield = () => performance.now() - startedAt > SLICE_MS;
     try {
       while (!shouldYield()) {
-        // Replies first (they lead to marks), one hit or span at a time.
-        const hits = hitQueue[0];
-        if (hits) {
-          judgeNext(hits);
-          if (hits.next >= hits.hits.length) hitQueue.shift();
-          continue;
-        }
+        // Replies first (they lead to marks).
         const spans = spanQueue[0];
         if (spans) {
           locateNext(spans);
-          if (spans.next + 2 >= spans.spans.length) {
-            spanQueue.shift();
-            settleLines(spans.units);
-          }
+          if (spans.next + 2 >= spans.spans.length) spanQueue.shift();
           continue;
+        }
+        if (exact) {
+          const next = forExact.shift();
+          if (next) exact.read(next.root, next.keepsRoot);
+          if (next || exact.step(shouldYield)) continue;
         }
         if (unitQueue.length > 0) {
           batchUnits();
-          continue;
-        }
-        if (readyBlocks.length > 0) {
-          queueBlock(readyBlocks.shift() as TextBlock);
-          continue;
-        }
-        if (walker) {
-          stepWalker(shouldYield);
-          continue;
-        }
-        // Located places first: they are what leads to marks.
-        const place = exactQueue.shift();
-        if (place) {
-          exactQueued.delete(place);
-          if (place.isConnected) startWalk(place, false);
-          continue;
-        }
-        const root = walkRoots.shift();
-        if (root) {
-          if (root.isConnected) startWalk(root, true);
           continue;
         }
         const chunk = chunks.shift();
@@ -254,35 +201,47 @@ export function startPageScanner(
         }
         break;
       }
-      if (!busy()) {
+      if (!hasWork()) {
         flushRendered();
-        flush();
+        exact?.flush();
       }
     } catch {
-      walker = null; // the page pulled the DOM from under the walk; the observer brings us back
+      // The page pulled the DOM from under us; the observer brings us back.
     }
-    if (busy()) scheduleSlice();
+    if (hasWork()) scheduleSlice();
     else settleIfIdle();
   }
 
-  function startWalk(root: Element | ShadowRoot, keepsRoot: boolean): void {
-    walker = new BlockWalker(root, onShadowRoot);
-    walkerKeepsRoot = keepsRoot;
-  }
-
-  function stepWalker(shouldYield: () => boolean): void {
-    const current = walker as BlockWalker;
-    if (current.lostItsPlace()) {
-      // The page removed the node the walk paused on: walk the root again
-      // (unchanged blocks are skipped) rather than stop early.
-      if (walkerKeepsRoot) walkRoots.unshift(current.root);
-      else if (current.root instanceof Element) exactQueue.unshift(current.root);
-      walker = null;
+  /** Hands a root or place to the exact half, loading it first if need be. */
+  function readExactly(root: Element | ShadowRoot, keepsRoot: boolean): void {
+    forExact.push({ root, keepsRoot });
+    if (exact) {
+      scheduleSlice();
       return;
     }
-    const more = current.step(shouldYield);
-    readyBlocks.push(...current.takeBlocks(!more));
-    if (!more) walker = null;
+    exactModule ??= loadExact();
+    exactModule
+      .then((module) => {
+        if (stopped || exact) return;
+        exact = module.createExactReader({
+          scan: channel.scan,
+          onFatal,
+          onMarked,
+          linksOnly,
+          onShadowRoot,
+          forgetOwnChanges: () => observer.takeRecords(),
+          wake: scheduleSlice,
+          settle: settleIfIdle,
+        });
+        announceLoaded(module);
+        scheduleSlice();
+      })
+      .catch(() => {
+        // The extension went away or its package is broken: marks cannot be placed.
+        forExact.length = 0;
+        exactModule = null;
+        settleIfIdle();
+      });
   }
 
   // ---------------------------------------------------------------------------
@@ -297,18 +256,24 @@ export function startPageScanner(
       onShadowRoot(shadow);
       // Light content slotted into a shadow root loses the spaces between slots in
       // innerText (`...ModelsSlotted from`): a small host's light DOM is read node by node.
-      if (host.firstChild && host.getElementsByTagName('*').length <= SMALL_HOST_ELEMENTS) walkRoots.push(host);
+      if (host.firstChild && host.getElementsByTagName('*').length <= SMALL_HOST_ELEMENTS) readExactly(host, true);
     }
-    if (root instanceof ShadowRoot) planShadowRoot(root, chunks, walkRoots);
-    else planChunks(root, chunks, walkRoots as Element[]);
+    const walk: (Element | ShadowRoot)[] = [];
+    if (root instanceof ShadowRoot) planShadowRoot(root, chunks, walk);
+    else planChunks(root, chunks, walk as Element[]);
     // What the browser skips rendering is not in innerText: read it node by node.
-    for (const element of skippedInside(watch, root)) walkRoots.push(element);
+    walk.push(...skippedInside(watch, root));
+    for (const element of walk) readExactly(element, true);
   }
 
   function readChunk(chunk: Chunk): void {
     if (!chunk.isConnected) return;
-    if (seen.size > MAX_SEEN_LINES) seen = new Map();
-    unitQueue.push(...unitsOf(chunk, renderedText(chunk), seen, locateWords));
+    const text = renderedText(chunk);
+    const previous = chunkTexts.get(chunk) ?? null;
+    if (text === previous) return; // nothing scanned twice
+    chunkTexts.set(chunk, text);
+    if (titleLines.size > MAX_TITLE_LINES) titleLines = new Map();
+    unitQueue.push(...unitsOf(chunk, text, previous, titleLines, locateWords));
   }
 
   /** Moves units into the coarse batch, and sends it once full: one send per step, under the clock. */
@@ -344,14 +309,14 @@ export function startPageScanner(
       .catch(() => forget(units))
       .finally(() => {
         inFlight--;
-        if (busy()) scheduleSlice();
+        if (hasWork()) scheduleSlice();
         settleIfIdle();
       });
   }
 
-  /** Lines whose reply never came are forgotten, so they are sent again when seen again. */
+  /** A chunk whose reply never came is read whole again next time. */
   function forget(units: readonly Unit[]): void {
-    for (const unit of units) for (const part of unit.parts) if (part.fresh) seen.delete(part.line);
+    for (const unit of units) chunkTexts.delete(unit.chunk);
   }
 
   /** Locates the next span of a coarse reply. */
@@ -363,23 +328,12 @@ export function startPageScanner(
     const from = spans[at + 1] as number;
     const to = spans[at + 2] as number;
     if (!unit || !(from >= 0 && from < to && to <= unit.text.length)) return;
-    for (const { part, word } of locatorsOf(unit, from, to)) {
-      locateWords(unit.chunk, [word], { row: part.row, rows: unit.rows, line: part.line });
-      const state = seen.get(part.line);
-      if (part.fresh && state && isPending(state) && !state.words.includes(word)) state.words.push(word);
-    }
-  }
-
-  /** Each line learns what it holds once every unit that carried it has answered. */
-  function settleLines(units: readonly Unit[]): void {
-    for (const unit of units) {
-      for (const part of unit.parts) {
-        const state = seen.get(part.line);
-        if (!part.fresh || !state || !isPending(state) || --state.outstanding > 0) continue;
-        const words = state.words.length > 0 ? state.words : NO_TITLES;
-        seen.set(part.line, words);
-        if (words.length > 0) for (const { chunk, row } of state.waiting) locateWords(chunk, words, row);
-      }
+    for (const { line, word } of locatorsOf(unit, from, to)) {
+      locateWords(unit.chunk, [word], { row: line.row, rows: unit.rowCount, line: line.text });
+      // Remembered for the line, to locate it again when its chunk is read again.
+      const words = titleLines.get(line.text);
+      if (!words) titleLines.set(line.text, [word]);
+      else if (!words.includes(word)) words.push(word);
     }
   }
 
@@ -387,170 +341,21 @@ export function startPageScanner(
     if (!chunk.isConnected) return;
     const found = new Set<Element>();
     for (const word of words) locate(chunk, word, row, found);
-    for (const place of found) {
-      if (exactQueued.has(place)) continue;
-      exactQueued.add(place);
-      exactQueue.push(place);
-    }
-    if (found.size > 0) scheduleSlice();
-  }
-
-  // ---------------------------------------------------------------------------
-  // Exact pass
-
-  function queueBlock(block: TextBlock): void {
-    // Unchanged text is not read twice, unless the page re-rendered it and took our
-    // marks with it (frameworks replace nodes with the same text all the time).
-    const unchanged = scannedText.get(block.element) === block.text;
-    if (unchanged && !(markedBlocks.has(block.element) && !block.element.querySelector(MARK_SELECTOR))) return;
-    scannedText.set(block.element, block.text);
-    for (const candidate of candidatesOf(block)) {
-      const unit = batch.payload.texts.length;
-      batch.payload.texts.push(candidate.text);
-      batch.candidates.push(candidate);
-      batch.chars += candidate.text.length;
-      for (const join of candidate.tokens?.joins ?? []) batch.payload.joins.push(unit, join);
-      for (const cut of candidate.tokens?.cuts ?? []) batch.payload.cuts.push(unit, cut);
-      const full =
-        batch.payload.texts.length >= BATCH_UNITS ||
-        batch.chars >= BATCH_CHARS ||
-        Math.max(batch.payload.joins.length, batch.payload.cuts.length) >= MAX_SCAN_MARKERS; // pairs: half the limit
-      if (full) flush();
-    }
-  }
-
-  function flush(): void {
-    if (batch.payload.texts.length === 0) return;
-    const { payload, candidates } = batch;
-    batch = emptyBatch();
-    inFlight++;
-    void channel
-      .scan(payload)
-      .then((reply) => {
-        if (stopped) return;
-        if (!reply.ok) {
-          if (reply.error.code === 'forbidden') onFatal(); // the extension went away under us
-          return;
-        }
-        if (reply.value.hits.length > 0) hitQueue.push({ candidates, hits: reply.value.hits, next: 0 });
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        inFlight--;
-        if (busy()) scheduleSlice();
-        settleIfIdle();
-      });
-  }
-
-  /**
-   * Accepted hits wait here until the round of work is done (or MARK_WAIT_MS
-   * passed): each placement round costs the page a style, layout and pre-paint
-   * pass (a visibility check forces one, and a changed underline repaints), and
-   * on a page of 10,000 links one such pass costs about as much as placing every
-   * mark at once.
-   */
-  const pendingMarks = new Map<TextBlock, Accepted[]>();
-  let marksTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** Judges the next hit of an exact reply; an accepted one waits with its block for placing. */
-  function judgeNext(entry: { candidates: readonly Candidate[]; hits: readonly ScanHit[]; next: number }): void {
-    const hit = entry.hits[entry.next++] as ScanHit;
-    const candidate = entry.candidates[hit.unit];
-    if (!candidate || hit.start < 0 || hit.end > tokensOf(candidate).words.length || hit.start >= hit.end) return;
-    const accepted = judge(candidate, hit);
-    if (!accepted) return;
-    const list = pendingMarks.get(candidate.block) ?? [];
-    list.push(accepted);
-    pendingMarks.set(candidate.block, list);
-    if (marksTimer === undefined) marksTimer = setTimeout(placePendingMarks, MARK_WAIT_MS);
-  }
-
-  function placePendingMarks(): void {
-    clearTimeout(marksTimer);
-    marksTimer = undefined;
-    if (stopped || pendingMarks.size === 0) return;
-    const batches = [...pendingMarks];
-    pendingMarks.clear();
-    // Every check before any change: one style and layout pass for the whole batch.
-    const visible = batches.map(([block, list]) => ({
-      block,
-      list: list.filter((item) => {
-        if (item.range.toString().replace(/\s+/g, '') !== item.asWritten) return false; // the page changed it meanwhile
-        const target = item.element ?? item.range.startContainer.parentElement;
-        if (target && !isVisible(target)) {
-          // Hidden now (a closed <details>, a collapsed thread): read it again once it changes.
-          scannedText.delete(block.element);
-          return false;
-        }
-        return true;
-      }),
-    }));
-    const placed = new Set<string>();
-    for (const { block, list } of visible) {
-      // Longest first, no overlaps; then place from the end of the block backwards so
-      // splitting a text node never shifts a range still to be placed.
-      list.sort((a, b) => b.end - b.start - (a.end - a.start));
-      const kept: Accepted[] = [];
-      for (const item of list) if (!kept.some((k) => k.start < item.end && item.start < k.end)) kept.push(item);
-      kept.sort((a, b) => b.start - a.start);
-      for (const item of kept) {
-        try {
-          const mark = placeMark(item.range, item.element, item.id);
-          if (mark) {
-            placed.add(item.id);
-            placedMarks.add(mark);
-            markedBlocks.add(block.element);
-          }
-        } catch {
-          // The page changed this spot meanwhile: skip it, the observer will bring it back.
-        }
-      }
-    }
-    // Our own DOM changes are not page changes.
-    observer.takeRecords();
-    if (placed.size > 0) onMarked([...placed]);
-    settleIfIdle();
-  }
-
-  function judge(candidate: Candidate, hit: ScanHit): Accepted | null {
-    const { block } = candidate;
-    const tokens = tokensOf(candidate);
-    const start = tokens.starts[hit.start] as number;
-    const end = tokens.ends[hit.end - 1] as number;
-    const asWritten = block.text.slice(start, end);
-    const range = rangeOf(block, start, end);
-    // The text changed since it was read? (Line breaks we inserted have no node: compare without spaces.)
-    if (!range || range.toString().replace(/\s+/g, '') !== asWritten.replace(/\s+/g, '')) return null;
-    const words = tokens.words.slice(hit.start, hit.end).join(' ');
-    const element = wholeElementOf(range, block, (text) => tokenize(text).words.join(' ') === words);
-    const accepted = acceptHit({
-      kind: hit.kind,
-      distinctive: hit.distinctive,
-      title: hit.title,
-      asWritten,
-      before: block.text.slice(candidate.lineStart, start),
-      after: block.text.slice(end, candidate.lineEnd),
-      wholeElement: element !== null,
-    });
-    if (!accepted) return null;
-    if (linksOnly) {
-      const link = (element ?? range.startContainer.parentElement)?.closest('a[href]');
-      if (!link || !link.contains(range.endContainer)) return null;
-    }
-    return { start, end, id: hit.id, range, element, asWritten: asWritten.replace(/\s+/g, '') };
+    for (const place of found) readExactly(place, false);
   }
 
   // ---------------------------------------------------------------------------
   // Changes to the page
 
   function collectMutations(records: MutationRecord[]): void {
+    forgetChildCounts();
     for (const record of records) {
       if (record.type === 'characterData') {
         dirtyNodes.add(record.target);
         continue;
       }
       for (const node of record.addedNodes) {
-        if (isOurMark(node)) continue;
+        if (node instanceof Element && node.localName === MARK_TAG) continue; // ours
         addedNodes++;
         dirtyNodes.add(node);
       }
@@ -603,13 +408,11 @@ export function startPageScanner(
   }
 
   function settleIfIdle(): void {
-    if (busy() || inFlight > 0 || sliceScheduled || frameScheduled) return;
-    if (batch.payload.texts.length > 0 || renderedBatch.texts.length > 0) return;
-    // The round of work is done: place its marks together.
-    if (pendingMarks.size > 0) {
-      placePendingMarks();
-      return; // placing calls back here
-    }
+    if (hasWork() || inFlight > 0 || sliceScheduled || frameScheduled || renderedBatch.texts.length > 0) return;
+    if (forExact.length > 0 && !stopped) return; // the exact half is still loading
+    if (exact && (exact.hasWork() || exact.waiting())) return;
+    // The round of work is done: place its marks together (placing calls back here).
+    if (exact?.placeMarks()) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -622,9 +425,7 @@ export function startPageScanner(
   if (watch) {
     // An element added off-screen is skipped before its text was ever rendered: read it node by node.
     watch.onNewlySkipped = (element) => {
-      if (stopped || isInSkippedSubtree(element)) return;
-      walkRoots.push(element);
-      scheduleSlice();
+      if (!stopped && !isInSkippedSubtree(element)) readExactly(element, true);
     };
   }
   scheduleSlice();
@@ -634,26 +435,21 @@ export function startPageScanner(
       if (stopped) return;
       stopped = true;
       if (watch) watch.onNewlySkipped = null;
-      for (const queue of [spanQueue, hitQueue, unitQueue, coarseRoots, chunks, walkRoots, exactQueue, readyBlocks]) queue.length = 0;
-      walker = null;
-      batch = emptyBatch();
+      for (const queue of [spanQueue, unitQueue, coarseRoots, chunks, forExact]) queue.length = 0;
       renderedBatch = emptyRenderedBatch();
-      clearTimeout(marksTimer);
-      marksTimer = undefined;
-      pendingMarks.clear();
       observer.disconnect();
       doc.removeEventListener('toggle', onToggle, true);
-      removeMarks(doc);
-      for (const root of shadowRoots) removeMarks(root);
+      exact?.stop([doc, ...shadowRoots]);
       settleIfIdle();
     },
     markRoots: () => [doc, ...shadowRoots.filter((root) => root.host.isConnected)],
-    isOurMark: (element) => placedMarks.has(element),
+    isOurMark: (element) => exact?.isOurMark(element) ?? false,
     idle() {
       return new Promise((resolve) => {
         idleWaiters.push(resolve);
         settleIfIdle();
       });
     },
+    loaded: () => loaded,
   };
 }

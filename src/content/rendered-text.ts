@@ -38,8 +38,6 @@ const MIN_LINE = 4;
 const UNIT_CHARS = 1500;
 /** A line longer than UNIT_CHARS is sent in pieces overlapping by this much, more than any title. */
 const PIECE_OVERLAP = 400;
-/** Lines sent around a run of new lines, so a title across the edge of the run is still seen. */
-const CONTEXT_LINE_MAX = 600;
 /** A located word in more places than this is too common to narrow anything down. */
 const MAX_LOCATED = 12;
 /** A subtree this small is read whole rather than searched. */
@@ -113,139 +111,174 @@ export function renderedText(chunk: Chunk): string {
   return hasInnerText(chunk) ? chunk.innerText : '';
 }
 
-/** Where one piece of a unit comes from: a line of a chunk, from `lineFrom` on. */
-export interface UnitPart {
-  /** Offset of this part in the unit text. */
-  at: number;
-  line: string;
-  lineFrom: number;
-  length: number;
-  /** First sent in this unit (not context repeated from a line sent before). */
-  fresh: boolean;
-  /** Which of the chunk's non-empty rendered rows (text between line breaks) holds the line. */
-  row: number;
-}
-
+/**
+ * Text sent to the worker: a slice of one chunk's rendered text that starts at
+ * the start of row `firstRow` (rows: the chunk's non-empty lines), or inside
+ * it at `rowFrom` when a single row was too long to send whole.
+ */
 export interface Unit {
   chunk: Chunk;
   text: string;
-  parts: UnitPart[];
-  /** The chunk's count of non-empty rows: with one row per child element, row i is child i. */
-  rows: number;
+  firstRow: number;
+  rowFrom: number;
+  /** The chunk's count of rows: with one row per child element, row i is child i. */
+  rowCount: number;
+  /** Its lines, made once a reply points into it. */
+  lines?: Line[];
 }
 
-/**
- * What the scanner remembers of a line it has sent: the reply is pending (for
- * how many units, with the locating words found so far and the other chunks
- * that showed the same line meanwhile), or the words that locate its titles
- * (none: the line holds no title).
- */
-export interface PendingLine {
-  outstanding: number;
-  words: string[];
-  waiting: { chunk: Chunk; row: Row }[];
-}
-
-/** Where a line stands in its chunk: row `row` of `rows` non-empty rows (-1: not known). */
+/** Where a line stands in its chunk: row `row` of `rows` rows. */
 export interface Row {
   row: number;
   rows: number;
   line: string;
 }
-export type LineState = PendingLine | readonly string[];
-export const NO_TITLES: readonly string[] = Object.freeze([]);
-
-export function isPending(state: LineState): state is PendingLine {
-  return !Array.isArray(state);
-}
 
 /**
- * Splits a chunk's rendered text into units of new lines. Lines seen before are
- * not sent again: a line known to hold titles is handed to `knownTitles` to be
- * located in this chunk too; one still pending takes this chunk on its waiting
- * list. Each unit opens with the line before it and a run of new lines closes
- * with the line after it, so a title across those edges is still whole.
+ * Cuts a chunk's rendered text into units. Read for the first time, all of it
+ * goes, cut at row ends, each unit opening with the last row of the one before
+ * so that a title across the cut is whole in one of them; this loop looks at
+ * characters only, it makes no string per row. Read again (`previous`: its text
+ * last time), only runs of lines that were not there before go, each with the
+ * line before and after as context, and lines seen before that held titles
+ * (`titles`) are handed to `knownTitles` to be located again.
  */
 export function unitsOf(
   chunk: Chunk,
   text: string,
-  seen: Map<string, LineState>,
+  previous: string | null,
+  titles: ReadonlyMap<string, readonly string[]>,
   knownTitles: (chunk: Chunk, words: readonly string[], row: Row) => void,
 ): Unit[] {
+  return previous === null ? allUnits(chunk, text) : changedUnits(chunk, text, previous, titles, knownTitles);
+}
+
+function allUnits(chunk: Chunk, text: string): Unit[] {
   const units: Unit[] = [];
-  let parts: UnitPart[] = [];
-  let unitText = '';
-  let fresh = false;
-  let last: { line: string; row: number } | null = null;
+  let unitStart = -1;
+  let unitRow = 0;
+  let lastStart = -1;
+  let lastEnd = -1;
   let row = -1;
-  /** Row hints handed out before the chunk's row count is known. */
-  const hints: Row[] = [];
-  const known: { words: readonly string[]; row: Row }[] = [];
-  const hint = (at: number, line: string): Row => {
-    const made = { row: at, rows: -1, line };
-    hints.push(made);
-    return made;
-  };
-  const add = (line: string, lineRow: number, isFresh: boolean, lineFrom = 0, length = line.length) => {
-    if (unitText !== '') unitText += '\n';
-    parts.push({ at: unitText.length, line, lineFrom, length, fresh: isFresh, row: lineRow });
-    unitText += length === line.length ? line : line.slice(lineFrom, lineFrom + length);
-    if (isFresh) {
-      fresh = true;
-      (seen.get(line) as PendingLine).outstanding++;
-    }
-  };
-  const close = () => {
-    if (fresh) units.push({ chunk, text: unitText, parts, rows: 0 });
-    parts = [];
-    unitText = '';
-    fresh = false;
-  };
-  const rows = text.split('\n');
-  for (const rowText of rows) {
-    if (rowText.trim() === '') continue;
+  for (let rowStart = 0; rowStart < text.length; ) {
+    let rowEnd = text.indexOf('\n', rowStart);
+    if (rowEnd < 0) rowEnd = text.length;
+    let start = rowStart;
+    let end = rowEnd;
+    rowStart = rowEnd + 1;
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    if (start === end) continue;
     row++;
-    // Table cells of a row are lines of their own: titles do not run across cells.
-    for (const cell of rowText.includes('\t') ? rowText.split('\t') : [rowText]) {
-      const line = cell.trim();
-      if (line.length < MIN_LINE) continue;
-      const state = seen.get(line);
-      if (state !== undefined) {
-        // The same new line twice in one unit is sent once.
-        if (isPending(state) && parts.some((part) => part.fresh && part.line === line)) continue;
-        if (isPending(state)) state.waiting.push({ chunk, row: hint(row, line) });
-        else if (state.length > 0) known.push({ words: state, row: hint(row, line) });
-        if (fresh && line.length <= CONTEXT_LINE_MAX) add(line, row, false);
-        close();
-        last = { line, row };
-        continue;
-      }
-      seen.set(line, { outstanding: 0, words: [], waiting: [] });
-      if (line.length > UNIT_CHARS) {
-        close();
-        for (let from = 0; ; ) {
-          const end = Math.min(line.length, from + UNIT_CHARS);
-          add(line, row, true, from, end - from);
-          close();
-          if (end === line.length) break;
-          from = end - PIECE_OVERLAP;
-        }
-        last = null;
-        continue;
-      }
-      if (parts.length === 0 && last !== null && last.line.length <= CONTEXT_LINE_MAX) add(last.line, last.row, false);
-      add(line, row, true);
-      last = { line, row };
-      // The next unit opens with this line again (as `last`), so a title across the cut is whole.
-      if (unitText.length >= UNIT_CHARS) close();
+    if (end - start > UNIT_CHARS) {
+      // A row too long to send whole (a paragraph): in overlapping pieces, after what came before it.
+      if (unitStart >= 0) units.push({ chunk, text: text.slice(unitStart, lastEnd), firstRow: unitRow, rowFrom: 0, rowCount: 0 });
+      units.push(...pieces(chunk, text.slice(start, end), row));
+      unitStart = -1;
+      lastStart = -1;
+      continue;
+    }
+    if (unitStart < 0) {
+      // Open with the row before: the last of the previous unit, so a title across the cut is whole here.
+      unitStart = lastStart >= 0 ? lastStart : start;
+      unitRow = lastStart >= 0 ? row - 1 : row;
+    }
+    lastStart = start;
+    lastEnd = end;
+    if (end - unitStart >= UNIT_CHARS) {
+      units.push({ chunk, text: text.slice(unitStart, end), firstRow: unitRow, rowFrom: 0, rowCount: 0 });
+      unitStart = -1;
     }
   }
-  close();
-  // Row hints count every row of the chunk, known only now.
-  for (const unit of units) unit.rows = row + 1;
-  for (const made of hints) made.rows = row + 1;
-  for (const { words, row: at } of known) knownTitles(chunk, words, at);
+  if (unitStart >= 0) units.push({ chunk, text: text.slice(unitStart, lastEnd), firstRow: unitRow, rowFrom: 0, rowCount: 0 });
+  for (const unit of units) unit.rowCount = row + 1;
   return units;
+}
+
+function pieces(chunk: Chunk, line: string, row: number): Unit[] {
+  const made: Unit[] = [];
+  for (let from = 0; ; ) {
+    const to = Math.min(line.length, from + UNIT_CHARS);
+    made.push({ chunk, text: line.slice(from, to), firstRow: row, rowFrom: from, rowCount: 0 });
+    if (to === line.length) return made;
+    from = to - PIECE_OVERLAP;
+  }
+}
+
+/** One line (a row, or a table cell of it) of a text, where it stands. */
+export interface Line {
+  text: string;
+  /** Where it starts in the text it came from. */
+  at: number;
+  row: number;
+}
+
+/** The lines of a text: its non-empty rows, split at table cells (titles do not run across cells). */
+export function linesOf(text: string, firstRow = 0): Line[] {
+  const lines: Line[] = [];
+  let row = firstRow - 1;
+  /** The next tab at or after the current cell (searched again only once passed: indexOf has no end bound). */
+  let tab = text.indexOf('\t');
+  for (let rowStart = 0; rowStart < text.length; ) {
+    let rowEnd = text.indexOf('\n', rowStart);
+    if (rowEnd < 0) rowEnd = text.length;
+    const at = rowStart;
+    rowStart = rowEnd + 1;
+    let blank = true;
+    for (let i = at; i < rowEnd && blank; i++) blank = isSpace(text.charCodeAt(i));
+    if (blank) continue;
+    row++;
+    for (let cellStart = at; cellStart <= rowEnd; ) {
+      if (tab >= 0 && tab < cellStart) tab = text.indexOf('\t', cellStart);
+      const cellEnd = tab >= 0 && tab < rowEnd ? tab : rowEnd;
+      let start = cellStart;
+      let end = cellEnd;
+      cellStart = cellEnd + 1;
+      while (start < end && isSpace(text.charCodeAt(start))) start++;
+      while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+      if (end - start >= MIN_LINE) lines.push({ text: text.slice(start, end), at: start, row });
+    }
+  }
+  return lines;
+}
+
+function changedUnits(
+  chunk: Chunk,
+  text: string,
+  previous: string,
+  titles: ReadonlyMap<string, readonly string[]>,
+  knownTitles: (chunk: Chunk, words: readonly string[], row: Row) => void,
+): Unit[] {
+  const before = new Set(linesOf(previous).map((line) => line.text));
+  const lines = linesOf(text);
+  const rowCount = (lines[lines.length - 1]?.row ?? -1) + 1;
+  const units: Unit[] = [];
+  const send = (from: number, to: number) => {
+    // Lines [from, to) of `lines` are new; one line of context on either side.
+    const first = lines[Math.max(0, from - 1)] as Line;
+    const last = lines[Math.min(lines.length, to + 1) - 1] as Line;
+    const slice = text.slice(first.at, last.at + last.text.length);
+    if (slice.length <= UNIT_CHARS * 2) units.push({ chunk, text: slice, firstRow: first.row, rowFrom: 0, rowCount });
+    // A long run goes as the first read would send it (its rows are counted from its start).
+    else for (const unit of allUnits(chunk, slice)) units.push({ ...unit, firstRow: unit.firstRow + first.row, rowCount });
+  };
+  let runStart = -1;
+  lines.forEach((line, i) => {
+    if (!before.has(line.text)) {
+      if (runStart < 0) runStart = i;
+      return;
+    }
+    if (runStart >= 0) send(runStart, i);
+    runStart = -1;
+    const words = titles.get(line.text);
+    if (words) knownTitles(chunk, words, { row: line.row, rows: rowCount, line: line.text });
+  });
+  if (runStart >= 0) send(runStart, lines.length);
+  return units;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 12 || code === 160;
 }
 
 const ASCII_WORD = /[A-Za-z0-9]+/g;
@@ -256,19 +289,19 @@ let unicodeWord: RegExp | null = null;
  * of that line's part of the span, lower-cased. (Per line, because a title read
  * across two lines may stand in two blocks.)
  */
-export function locatorsOf(unit: Unit, from: number, to: number): { part: UnitPart; word: string }[] {
-  const found: { part: UnitPart; word: string }[] = [];
-  for (const part of unit.parts) {
-    const start = Math.max(from, part.at);
-    const end = Math.min(to, part.at + part.length);
+export function locatorsOf(unit: Unit, from: number, to: number): { line: Line; word: string }[] {
+  const found: { line: Line; word: string }[] = [];
+  for (const line of (unit.lines ??= linesOf(unit.text, unit.firstRow))) {
+    const start = Math.max(from, line.at);
+    const end = Math.min(to, line.at + line.text.length);
     if (start >= end) continue;
-    const text = part.line.slice(part.lineFrom + start - part.at, part.lineFrom + end - part.at);
+    const text = line.text.slice(start - line.at, end - line.at);
     // Non-ASCII text needs Unicode letters; compiling that pattern is saved for pages that need it.
     const pattern = /[^\x00-\x7f]/.test(text) ? (unicodeWord ??= /[\p{L}\p{N}]+/gu) : ASCII_WORD;
     let word = '';
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) if (match[0].length > word.length) word = match[0];
-    if (word !== '') found.push({ part, word: word.toLowerCase() });
+    if (word !== '') found.push({ line, word: word.toLowerCase() });
   }
   return found;
 }
@@ -283,18 +316,22 @@ export function locatorsOf(unit: Unit, from: number, to: number): { part: UnitPa
  * over its child nodes by their text (Range.toString creates no wrappers). A
  * word in more than MAX_LOCATED places names the container itself.
  */
-export function locate(container: Element, word: string, row: Row | null, found: Set<Element>): void {
-  const childCount = container.childNodes.length;
-  if (childCount <= 1 || container.getElementsByTagName('*').length <= LOCATE_WHOLE_ELEMENTS) {
-    found.add(container);
-    return;
-  }
-  if (row && row.rows === container.childElementCount && row.row >= 0 && row.row < row.rows) {
+export function locate(start: Element, word: string, row: Row | null, found: Set<Element>): void {
+  // A wrapper around a single block (`<body><div id="app">`) holds the same rows: look inside it.
+  let container = start;
+  for (let only = soleBlockChild(container); only; only = soleBlockChild(container)) container = only;
+  // One row per child: checked first, it costs one read (this runs for every span of a page).
+  if (row && row.row >= 0 && row.row < row.rows && row.rows === childElementCount(container)) {
     const child = container.children[row.row];
     if (child && holdsLine(child, row.line)) {
       take(container, child, word, found);
       return;
     }
+  }
+  const childCount = container.childNodes.length;
+  if (childCount <= 1 || container.getElementsByTagName('*').length <= LOCATE_WHOLE_ELEMENTS) {
+    found.add(container);
+    return;
   }
   const range = (container.ownerDocument ?? document).createRange();
   const indexes: number[] = [];
@@ -327,6 +364,37 @@ export function locate(container: Element, word: string, row: Row | null, found:
   }
 }
 
+/**
+ * An element's count of child elements, remembered: the browser counts them on
+ * every read, and a reply can point into the same list of 500 items 30 times.
+ * The scanner forgets them whenever the page changes (forgetChildCounts).
+ */
+let childCounts = new WeakMap<Element, number>();
+function childElementCount(element: Element): number {
+  let count = childCounts.get(element);
+  if (count === undefined) {
+    count = element.childElementCount;
+    childCounts.set(element, count);
+  }
+  return count;
+}
+
+export function forgetChildCounts(): void {
+  childCounts = new WeakMap();
+}
+
+/** The one block child of an element whose other children are blank text, if that is what it has. */
+function soleBlockChild(element: Element): Element | null {
+  // first === last, not childElementCount: that counts the children on every call.
+  const child = element.firstElementChild;
+  if (!child || child !== element.lastElementChild) return null;
+  if (isInlineElement(child) || isSkippedElement(child)) return null;
+  for (let node = element.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === Node.TEXT_NODE && !isBlank((node as Text).data)) return null;
+  }
+  return child;
+}
+
 function take(container: Element, child: Node, word: string, found: Set<Element>): void {
   if (child.nodeType === Node.ELEMENT_NODE && !isInlineElement(child as Element)) {
     if (!isSkippedElement(child as Element)) locate(child as Element, word, null, found);
@@ -337,5 +405,6 @@ function take(container: Element, child: Node, word: string, found: Set<Element>
 function holdsLine(element: Element, line: string): boolean {
   const text = element.textContent ?? '';
   if (text.length < line.length) return false;
+  if (text.includes(line)) return true;
   return text.replace(/\s+/g, ' ').toLowerCase().includes(line.replace(/\s+/g, ' ').toLowerCase());
 }

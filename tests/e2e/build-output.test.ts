@@ -24,7 +24,7 @@ function filesUnder(dir: string): string[] {
 describe('Chrome build', () => {
   const manifest = readJson(join(DIST, 'manifest.json'));
 
-  it('has a strict CSP, only the context-menu permission, only the card module web-accessible (dynamic URL) and no external messaging', () => {
+  it('has a strict CSP, only the context-menu permission, only the packaged modules web-accessible (dynamic URL) and no external messaging', () => {
     const csp = (manifest.content_security_policy as { extension_pages: string }).extension_pages;
     expect(csp).toBe("script-src 'self'; object-src 'self'");
     expect(JSON.stringify(manifest)).not.toMatch(/localhost|127\\.0\\.0\\.1|unsafe-/);
@@ -36,10 +36,11 @@ describe('Chrome build', () => {
     expect(manifest.commands).toEqual({
       _execute_action: { suggested_key: { default: 'Alt+Shift+P', mac: 'Alt+Shift+P' }, description: 'Open PaperPeek search' },
     });
-    // The hover card module, imported by the content script on first hover; its URL
-    // changes per session, so pages cannot probe for the extension through it.
+    // The hover card module, imported by the content script on first hover, and its exact
+    // half, imported once there is a place to read; their URLs change per session, so
+    // pages cannot probe for the extension through them.
     expect(manifest.web_accessible_resources).toEqual([
-      { resources: ['card/card.js'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true },
+      { resources: ['card/card.js', 'exact/exact.js'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true },
     ]);
     expect(manifest.externally_connectable).toEqual({ ids: [], matches: [] });
   });

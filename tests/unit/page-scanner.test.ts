@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
-import { startPageScanner, type PageScanner } from '../../src/content/page-scanner';
+import { startPageScanner, type PageScanner, type ScanChannel } from '../../src/content/page-scanner';
 import { bucketize } from '../../src/shared/paper-buckets';
 import { ok } from '../../src/shared/result';
 import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
@@ -49,6 +49,10 @@ const marks = () => [...document.querySelectorAll('[data-paperpeek-id]')].map((e
 
 installBrowserInnerText();
 
+/** The exact half, imported the way the content script does once it is needed. */
+const loadExact = () => import('../../src/content/exact');
+const start = (send: ScanChannel, onFatal: () => void = () => undefined) => startPageScanner(document, send, onFatal, () => undefined, false, loadExact);
+
 let scanner: PageScanner | null = null;
 afterEach(() => {
   scanner?.stop();
@@ -67,7 +71,7 @@ describe('page scanner', () => {
       <div hidden>Deep Model Assembling</div>`;
     const before = document.body.textContent;
     const channel = recordingChannel();
-    scanner = startPageScanner(document, channel.send, () => undefined);
+    scanner = start(channel.send);
     await scanner.idle();
     expect(marks()).toEqual([
       [idOf('Pointer Networks'), 'Pointer Networks'],
@@ -84,30 +88,66 @@ describe('page scanner', () => {
   it('sends only what is new when content is added, and never rescans because of its own marks', async () => {
     document.body.innerHTML = `<ul id="feed"><li><a href="#">Pointer Networks</a></li><li>An unrelated post</li></ul>`;
     const channel = recordingChannel();
-    scanner = startPageScanner(document, channel.send, () => undefined);
+    scanner = start(channel.send);
     await scanner.idle();
     await frames();
     const afterFirstScan = channel.requests.length;
+    const renderedAfterFirstScan = channel.rendered.length;
+    expect(channel.renderedTexts()).toEqual(['Pointer Networks\nAn unrelated post']);
     expect(marks()).toHaveLength(1);
     // Marking the page changed its DOM: that alone must not cause another request.
     await frames();
     expect(channel.requests.length).toBe(afterFirstScan);
+    expect(channel.rendered.length).toBe(renderedAfterFirstScan);
 
     const item = document.createElement('li');
     item.textContent = 'Sequence to Sequence Learning with Neural Networks';
     document.getElementById('feed')!.append(item);
     await frames();
     await scanner.idle();
+    expect(channel.rendered.slice(renderedAfterFirstScan).flatMap((r) => r.texts)).toEqual([
+      'Sequence to Sequence Learning with Neural Networks',
+    ]);
     expect(channel.requests.slice(afterFirstScan).flatMap((r) => r.texts)).toEqual([
       'sequence to sequence learning with neural networks',
     ]);
     expect(marks()).toHaveLength(2);
   });
 
+  it('reads exactly only the places the worker pointed at', async () => {
+    const items = Array.from({ length: 60 }, (_, i) => `<li><a href="#">${i === 41 ? 'Pointer Networks' : `An unrelated post, number ${i}`}</a></li>`);
+    document.body.innerHTML = `<ul>${items.join('')}</ul>`;
+    const channel = recordingChannel();
+    scanner = start(channel.send);
+    await scanner.idle();
+    // Every line once (a line may open the next unit again, as context).
+    expect(new Set(channel.renderedTexts().join('\n').split('\n')).size).toBe(60);
+    expect(channel.sentTexts()).toEqual(['pointer networks']);
+    expect(marks()).toEqual([[idOf('Pointer Networks'), 'Pointer Networks']]);
+  });
+
+  it('never loads the exact half on a page with nothing to find, and loads it once for one with titles', async () => {
+    let loads = 0;
+    const counting = () => {
+      loads++;
+      return loadExact();
+    };
+    document.body.innerHTML = `<article><h1>Notes from a laptop</h1><p>Some prose about training small models, and <a href="#">a link</a>.</p></article>`;
+    scanner = startPageScanner(document, recordingChannel().send, () => undefined, () => undefined, false, counting);
+    await scanner.idle();
+    expect(loads).toBe(0);
+    scanner.stop();
+    document.body.innerHTML = `<h2>Pointer Networks</h2><ul><li><a href="#">Deep Model Assembling</a></li></ul>`;
+    scanner = startPageScanner(document, recordingChannel().send, () => undefined, () => undefined, false, counting);
+    await scanner.idle();
+    expect(loads).toBe(1);
+    expect(marks()).toHaveLength(2);
+  });
+
   it('takes every mark away when stopped', async () => {
     document.body.innerHTML = `<p><a href="#">Pointer Networks</a> and <b>x</b></p><p>Deep Model Assembling</p>`;
     const before = document.body.innerHTML.replace(/ data-paperpeek-[a-z]+(="[^"]*")?/g, '');
-    scanner = startPageScanner(document, recordingChannel().send, () => undefined);
+    scanner = start(recordingChannel().send);
     await scanner.idle();
     expect(marks()).toHaveLength(2);
     scanner.stop();
@@ -121,7 +161,7 @@ describe('page scanner', () => {
     document.body.innerHTML = `<h2>Pointer Networks</h2>`;
     let fatal = 0;
     const gone = async () => ({ ok: false as const, error: { code: 'forbidden' as const, message: 'gone' } });
-    scanner = startPageScanner(document, { scan: gone, scanRendered: gone }, () => fatal++);
+    scanner = start({ scan: gone, scanRendered: gone }, () => fatal++);
     await scanner.idle();
     expect(fatal).toBe(1);
     expect(marks()).toEqual([]);
@@ -131,7 +171,7 @@ describe('page scanner', () => {
 describe('page scanner against pages that re-render or imitate marks', () => {
   it('marks again a block a framework re-rendered with the same text', async () => {
     document.body.innerHTML = `<ul><li id="item"><a href="/x">Deep Model Assembling</a> [pdf]</li></ul>`;
-    scanner = startPageScanner(document, recordingChannel().send, () => undefined);
+    scanner = start(recordingChannel().send);
     await scanner.idle();
     expect(marks()).toHaveLength(1);
     document.getElementById('item')!.innerHTML = '<a href="/x">Deep Model Assembling</a> [pdf]';
@@ -143,7 +183,7 @@ describe('page scanner against pages that re-render or imitate marks', () => {
 
   it('tells its own marks from elements the page gives the same attribute', async () => {
     document.body.innerHTML = `<h2>Pointer Networks</h2><span data-paperpeek-id="fake0000000">Not ours</span>`;
-    scanner = startPageScanner(document, recordingChannel().send, () => undefined);
+    scanner = start(recordingChannel().send);
     await scanner.idle();
     const [ours, fake] = [document.querySelector('h2')!, document.querySelector('span')!];
     expect(scanner.isOurMark(ours)).toBe(true);

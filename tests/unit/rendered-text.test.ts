@@ -5,16 +5,7 @@
  * line twice, and how a place the worker pointed at is found again in the DOM.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  NO_TITLES,
-  isPending,
-  locate,
-  locatorsOf,
-  planChunks,
-  unitsOf,
-  type LineState,
-  type Row,
-} from '../../src/content/rendered-text';
+import { linesOf, locate, locatorsOf, planChunks, unitsOf, type Row } from '../../src/content/rendered-text';
 import { installBrowserInnerText } from './browser-inner-text';
 
 installBrowserInnerText();
@@ -49,71 +40,68 @@ describe('chunks', () => {
 
 describe('units', () => {
   const none = () => undefined;
+  const noTitles = new Map<string, string[]>();
 
-  it('groups new lines into units and never sends a line twice', () => {
-    const seen = new Map<string, LineState>();
-    const first = unitsOf(document.body, 'Pointer Networks\nA paper about sorting\nab', seen, none);
-    expect(first.map((unit) => unit.text)).toEqual(['Pointer Networks\nA paper about sorting']);
-    expect(first[0]!.parts.map((part) => [part.line, part.fresh, part.row])).toEqual([
-      ['Pointer Networks', true, 0],
-      ['A paper about sorting', true, 1],
-    ]);
-    expect(first[0]!.rows).toBe(3);
-    // The same text again: nothing new to send.
-    expect(unitsOf(document.body, 'Pointer Networks\nA paper about sorting', seen, none)).toEqual([]);
+  it('sends a chunk read for the first time whole, cut at rows, each unit opening with the row before', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `Entry number ${i} of a reading list with a long enough line`);
+    const units = unitsOf(document.body, `${rows.join('\n')}\n\n`, null, noTitles, none);
+    expect(units.length).toBeGreaterThan(1);
+    for (const unit of units) expect(unit.text.length).toBeLessThanOrEqual(1500 + rows[0]!.length);
+    // Every row goes, and the first row of each later unit is the last of the one before.
+    expect(new Set(units.flatMap((unit) => unit.text.split('\n')))).toEqual(new Set(rows));
+    for (let i = 1; i < units.length; i++) expect(units[i]!.text.split('\n')[0]).toBe(units[i - 1]!.text.split('\n').at(-1));
+    // Rows are counted from the chunk's start, blank lines not counted.
+    expect(units.map((unit) => rows.indexOf(unit.text.split('\n')[0]!) === unit.firstRow)).toEqual(units.map(() => true));
+    expect(units[0]!.rowCount).toBe(60);
   });
 
-  it('sends the line before and after a run of new lines as context, not as new', () => {
-    const seen = new Map<string, LineState>();
-    unitsOf(document.body, 'Sequence to Sequence\nLearning with Neural Networks', seen, none);
-    const units = unitsOf(document.body, 'Sequence to Sequence\nA new line here\nLearning with Neural Networks', seen, none);
-    expect(units.map((unit) => unit.parts.map((part) => [part.line, part.fresh]))).toEqual([
-      [
-        ['Sequence to Sequence', false],
-        ['A new line here', true],
-        ['Learning with Neural Networks', false],
-      ],
+  it('read again, sends only the lines that are new, with the line before and after as context', () => {
+    const before = 'Sequence to Sequence\nLearning with Neural Networks\nAn old line at the end';
+    const after = 'Sequence to Sequence\nA new line here\nLearning with Neural Networks\nAn old line at the end';
+    expect(unitsOf(document.body, after, before, noTitles, none).map((unit) => [unit.text, unit.firstRow])).toEqual([
+      ['Sequence to Sequence\nA new line here\nLearning with Neural Networks', 0],
     ]);
+    expect(unitsOf(document.body, before, before, noTitles, none)).toEqual([]);
   });
 
-  it('hands lines known to hold titles back to be located, with their row', () => {
-    const seen = new Map<string, LineState>([
-      ['Pointer Networks', ['pointer']],
-      ['Nothing here', NO_TITLES],
-    ]);
+  it('hands lines that held titles back to be located when their chunk is read again, with their row', () => {
     const known: [readonly string[], Row][] = [];
-    unitsOf(document.body, 'Nothing here\nPointer Networks', seen, (_chunk, words, row) => known.push([words, row]));
-    expect(known).toEqual([[['pointer'], { row: 1, rows: 2, line: 'Pointer Networks' }]]);
+    const titles = new Map([['Pointer Networks', ['pointer']]]);
+    unitsOf(document.body, 'Nothing here\nPointer Networks\nSomething new', 'Nothing here\nPointer Networks', titles, (_chunk, words, row) =>
+      known.push([words, row]),
+    );
+    expect(known).toEqual([[['pointer'], { row: 1, rows: 3, line: 'Pointer Networks' }]]);
   });
 
-  it('waits for a line still pending, and takes table cells as lines of one row', () => {
-    const seen = new Map<string, LineState>();
-    const other = document.createElement('div');
-    unitsOf(other, 'cell one here\tcell two here', seen, none);
-    const state = seen.get('cell two here')!;
-    expect(isPending(state)).toBe(true);
-    expect(unitsOf(document.body, 'x y z w\ncell two here', seen, none).map((unit) => unit.text)).toEqual(['x y z w\ncell two here']);
-    expect(isPending(state) && state.waiting.map((wait) => [wait.chunk, wait.row.row, wait.row.rows])).toEqual([[document.body, 1, 2]]);
-  });
-
-  it('cuts a very long line into overlapping pieces, each short enough to send', () => {
+  it('cuts a very long row into overlapping pieces, each short enough to send', () => {
     const long = Array.from({ length: 600 }, (_, i) => `word${i}`).join(' ');
-    const units = unitsOf(document.body, long, new Map(), none);
-    expect(units.length).toBeGreaterThan(2);
-    for (const unit of units) expect(unit.text.length).toBeLessThanOrEqual(1500);
+    const units = unitsOf(document.body, `A heading before it\n${long}`, null, noTitles, none);
+    expect(units[0]!.text).toBe('A heading before it');
+    const pieces = units.slice(1);
+    expect(pieces.length).toBeGreaterThan(2);
+    for (const piece of pieces) expect([piece.text.length <= 1500, piece.firstRow]).toEqual([true, 1]);
     // Consecutive pieces overlap, so a title cut at one edge is whole in the next piece.
-    const [a, b] = units as [(typeof units)[0], (typeof units)[0]];
-    expect(a.text.slice(-400)).toBe(b.text.slice(0, 400));
-    expect(units.map((unit) => unit.text).join('').includes(long.slice(-100))).toBe(true);
+    expect(pieces[0]!.text.slice(-400)).toBe(pieces[1]!.text.slice(0, 400));
+    expect(pieces.at(-1)!.text.endsWith('word599')).toBe(true);
+    const last = pieces.at(-1)!;
+    const at = last.text.indexOf('word599');
+    expect(locatorsOf(last, at, at + 7).map(({ line, word }) => [line.row, word])).toEqual([[1, 'word599']]);
+  });
+
+  it('takes table cells as lines of one row', () => {
+    expect(linesOf('cell one here\tcell two here\n\n  next row here ', 4).map((line) => [line.text, line.at, line.row])).toEqual([
+      ['cell one here', 0, 4],
+      ['cell two here', 14, 4],
+      ['next row here', 31, 5],
+    ]);
   });
 });
 
 describe('locating a span', () => {
   it('names the longest word of each line the span touches', () => {
-    const seen = new Map<string, LineState>();
-    const [unit] = unitsOf(document.body, 'Sequence to Sequence\nLearning with Neural Networks', seen, () => undefined);
+    const [unit] = unitsOf(document.body, 'Sequence to Sequence\nLearning with Neural Networks', null, new Map(), () => undefined);
     const text = unit!.text;
-    expect(locatorsOf(unit!, 0, text.length).map(({ part, word }) => [part.line, word])).toEqual([
+    expect(locatorsOf(unit!, 0, text.length).map(({ line, word }) => [line.text, word])).toEqual([
       ['Sequence to Sequence', 'sequence'],
       ['Learning with Neural Networks', 'learning'],
     ]);
