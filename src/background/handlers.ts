@@ -11,6 +11,9 @@ import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 import { createTitleMatcher } from './title-matcher';
 import { createRelatedReader } from './related-reader';
 import { settingsFrom } from '../shared/settings';
+import type { Corpus } from './imported-layer';
+import { IMPORTED_LAYER_KEY, ImportError, createImportCatalog, type ImportCatalog } from './imports';
+import type { ImportedLayerMeta } from './imported-layer';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind, tabId?: number) => Promise<Result<Reply<M>>>;
@@ -21,10 +24,22 @@ export function toPaper(stored: IndexedPaper): Paper {
   return { id, title, abstract, links, digestDate, source };
 }
 
-/** Reads one paper: one bucket get, whatever the digest size. */
-export async function findPaper(db: PaperPeekDatabase, digest: BundledDigestMeta, id: string): Promise<IndexedPaper | undefined> {
-  const bucket = await db.paperBuckets.get(paperBucketOf(id, digest.bucketCount));
-  return bucket?.papers.find((paper) => paper.id === id);
+/** Reads one paper: one bucket get per layer, whatever the digest size. */
+export async function findPaper(db: PaperPeekDatabase, corpus: Corpus, id: string): Promise<IndexedPaper | undefined> {
+  return (await findPapers(db, corpus, [id])).get(id);
+}
+
+/** Reads papers by id from the bundled digest and the imported layer: one bulkGet per layer. */
+export async function findPapers(db: PaperPeekDatabase, corpus: Corpus, ids: readonly string[]): Promise<Map<string, IndexedPaper>> {
+  const wanted = new Set(ids);
+  const found = new Map<string, IndexedPaper>();
+  const read = async (table: PaperPeekDatabase['paperBuckets'], bucketCount: number) => {
+    const rows = await table.bulkGet([...new Set(ids.map((id) => paperBucketOf(id, bucketCount)))]);
+    for (const row of rows) for (const paper of row?.papers ?? []) if (wanted.has(paper.id) && !found.has(paper.id)) found.set(paper.id, paper);
+  };
+  await read(db.paperBuckets, corpus.bundled.bucketCount);
+  if (corpus.imported && found.size < wanted.size) await read(db.importedPaperBuckets, corpus.imported.bucketCount);
+  return found;
 }
 
 /** Related papers a reply carries (the pack stores up to 8; the card shows the first few). */
@@ -52,24 +67,37 @@ export function badgeText(count: number): string {
 
 const NO_EFFECTS: HandlerEffects = { notify: () => undefined, openExtensionPage: async () => undefined };
 
+/** An import failure the reader can act on is a clear `invalid-request`; anything else is thrown to the router. */
+async function importStep<T>(step: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await step());
+  } catch (error) {
+    if (error instanceof ImportError) return fail('invalid-request', error.message);
+    throw error;
+  }
+}
+
 export function createHandlers(
   db: PaperPeekDatabase,
   loader: DigestLoader,
   now: () => number = Date.now,
   effects: HandlerEffects = NO_EFFECTS,
+  catalog: ImportCatalog = createImportCatalog(db, loader, now),
 ): Handlers {
   const { notify, openExtensionPage, setBadge } = effects;
   const matcher = createTitleMatcher(db);
   const relatedPapers = createRelatedReader(db);
 
   /** A paper's related papers with their titles: one pack read (cached) and one bulkGet. */
-  async function relatedOf(digest: BundledDigestMeta, id: string): Promise<RelatedPaper[]> {
-    const neighbours = (await relatedPapers.neighbours(digest, id)).slice(0, RELATED_SHOWN);
-    const buckets = await db.paperBuckets.bulkGet([...new Set(neighbours.map((n) => paperBucketOf(n.id, digest.bucketCount)))]);
-    const titles = new Map<string, string>();
-    for (const bucket of buckets) for (const paper of bucket?.papers ?? []) titles.set(paper.id, paper.title);
+  async function relatedOf(corpus: Corpus, id: string): Promise<RelatedPaper[]> {
+    const neighbours = (await relatedPapers.neighbours(corpus, id)).slice(0, RELATED_SHOWN);
+    const papers = await findPapers(
+      db,
+      corpus,
+      neighbours.map((n) => n.id),
+    );
     return neighbours.flatMap((n) => {
-      const title = titles.get(n.id);
+      const title = papers.get(n.id)?.title;
       return title ? [{ id: n.id, title, reason: n.reason }] : [];
     });
   }
@@ -86,14 +114,13 @@ export function createHandlers(
 
   return {
     async scan(payload) {
-      const digest = await loader.whenReady();
-      return ok({ hits: await matcher.scan(unitsOf(payload), digest) });
+      return ok({ hits: await matcher.scan(unitsOf(payload), await catalog.corpus()) });
     },
 
     async getPaper({ id }) {
-      const digest = await loader.whenReady();
-      const stored = await findPaper(db, digest, id);
-      return ok({ paper: stored ? toPaper(stored) : null, related: stored ? await relatedOf(digest, id) : [] });
+      const corpus = await catalog.corpus();
+      const stored = await findPaper(db, corpus, id);
+      return ok({ paper: stored ? toPaper(stored) : null, related: stored ? await relatedOf(corpus, id) : [] });
     },
 
     async openPaper({ id }) {
@@ -104,22 +131,30 @@ export function createHandlers(
     async stats() {
       // Answers at once, even mid-load: the popup shows progress instead of waiting.
       const progress = loader.progress();
-      const [saved, meta] = await Promise.all([db.saved.count(), db.meta.get(BUNDLED_META_KEY)]);
+      const [saved, meta, layerRow, imports] = await Promise.all([
+        db.saved.count(),
+        db.meta.get(BUNDLED_META_KEY),
+        db.meta.get(IMPORTED_LAYER_KEY),
+        db.imports.count(),
+      ]);
       const digest = meta?.value as BundledDigestMeta | undefined;
+      const importedPapers = imports > 0 ? ((layerRow?.value as ImportedLayerMeta | undefined)?.count ?? 0) : 0;
       return ok({
-        papers: progress === null ? (digest?.count ?? 0) : loader.writtenSoFar(),
+        papers: (progress === null ? (digest?.count ?? 0) : loader.writtenSoFar()) + importedPapers,
         saved,
         digestDate: digest?.digestDate ?? '',
         digestVersion: digest?.version ?? '',
         loadingProgress: progress,
+        importedPapers,
+        imports,
       });
     },
 
     async savePaper({ id }) {
-      const digest = await loader.whenReady();
+      const corpus = await catalog.corpus();
       const existing = await db.saved.get(id);
       if (existing) return ok({ saved: existing });
-      const stored = await findPaper(db, digest, id);
+      const stored = await findPaper(db, corpus, id);
       if (!stored) return fail('not-found', `no paper with id ${id}`);
       const saved: SavedPaper = {
         id: stored.id,
@@ -199,6 +234,21 @@ export function createHandlers(
       // No notice per imported paper: thousands of them would go to every tab, and
       // only an open card shows saved state (marks never do; see main.iife.ts).
       return ok({ added: added.length, kept: papers.length - added.length });
+    },
+
+    checkImport: ({ contentId, ids }) => importStep(() => catalog.check(contentId, ids)),
+    beginImport: (info) => importStep(async () => ({ token: await catalog.begin(info) })),
+    addImportChunk: ({ token, index, papers }) => importStep(async () => ({ received: await catalog.addChunk(token, index, papers) })),
+    commitImport: ({ token }) => importStep(async () => ({ digest: await catalog.commit(token) })),
+    async cancelImport({ token }) {
+      await catalog.cancel(token);
+      return ok({ cancelled: true });
+    },
+    async listImports() {
+      return ok({ digests: await catalog.list() });
+    },
+    async removeImport({ id }) {
+      return ok({ removed: await catalog.remove(id) });
     },
 
     async reportMarks({ count }, _sender, tabId) {

@@ -21,16 +21,24 @@ import { PaperPeekDatabase, openLoaderConnection } from './db';
 import { createDigestLoader, parseDigestPart, type DigestPart } from './digest-loader';
 import { badgeText, createHandlers } from './handlers';
 import { createRouter } from './router';
+import { createImportCatalog } from './imports';
 import { packedFromJson, type PackedRelated, type PackedRelatedJson } from '../shared/related';
 
 const db = new PaperPeekDatabase();
 const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBundledParts, Date.now, readBundledRelated);
+const catalog = createImportCatalog(db, loader);
 const route = createRouter(
-  createHandlers(db, loader, Date.now, {
-    notify: (notice) => void notifyAllTabs(notice).catch(() => undefined),
-    openExtensionPage: openExtensionTab,
-    setBadge: (tabId, count) => setTabBadge(tabId, badgeText(count)),
-  }),
+  createHandlers(
+    db,
+    loader,
+    Date.now,
+    {
+      notify: (notice) => void notifyAllTabs(notice).catch(() => undefined),
+      openExtensionPage: openExtensionTab,
+      setBadge: (tabId, count) => setTabBadge(tabId, badgeText(count)),
+    },
+    catalog,
+  ),
   extensionIdentity(),
 );
 
@@ -46,7 +54,10 @@ onMenuItemClicked((itemId, selection, tabId) => {
 
 // The database can be closed under us (storage cleared, browser shutting down):
 // never wipe anything, just verify the digest again on the next request.
-db.on('close', () => loader.reset());
+db.on('close', () => {
+  loader.reset();
+  catalog.reset();
+});
 
 void loader.whenReady().catch(reportLoadFailure);
 

@@ -9,6 +9,14 @@ import { isReadingStatus, isSavedPaper, MAX_IMPORT_PAPERS, MAX_NOTE } from './re
 import { isArrayOf, isExactObject, isPaperId, isStringWithin, type Guard } from './guards';
 import type { ScanHit, ScanUnit } from './title-scanner';
 import { isSettings, type Settings } from './settings';
+import {
+  IMPORT_CHUNK_PAPERS,
+  MAX_IMPORT_DATE,
+  MAX_IMPORT_DIGEST_PAPERS,
+  MAX_IMPORT_NAME,
+  isImportPaper,
+  type ImportSummary,
+} from './digest-import';
 
 export type SenderKind = 'content-script' | 'extension-page';
 
@@ -34,6 +42,10 @@ export interface DigestStats {
   saved: number;
   /** Fraction of the bundled digest loaded while a load runs, otherwise null. */
   loadingProgress: number | null;
+  /** Papers that imported digests add to the bundled ones (counted in `papers`). */
+  importedPapers: number;
+  /** Imported digests. */
+  imports: number;
 }
 
 /**
@@ -117,6 +129,19 @@ export interface Requests {
   getSettings: { payload: Record<string, never>; reply: Settings };
   /** Changes the reader's settings (extension pages only); open tabs follow at once. */
   setSettings: { payload: Settings; reply: Settings };
+  /**
+   * Imported digests (extension pages only; issue 7). checkImport tells a preview
+   * which papers are already known and whether the digest was imported before;
+   * an import is then begun, sent in chunks and committed in one transaction
+   * (src/background/imports.ts).
+   */
+  checkImport: { payload: { contentId: string; ids: string[] }; reply: { known: string[]; duplicate: ImportSummary | null } };
+  beginImport: { payload: { name: string; digestDate: string; contentId: string; count: number }; reply: { token: string } };
+  addImportChunk: { payload: { token: string; index: number; papers: Paper[] }; reply: { received: number } };
+  commitImport: { payload: { token: string }; reply: { digest: ImportSummary } };
+  cancelImport: { payload: { token: string }; reply: { cancelled: boolean } };
+  listImports: { payload: Record<string, never>; reply: { digests: ImportSummary[] } };
+  removeImport: { payload: { id: string }; reply: { removed: boolean } };
 }
 
 /** The paper count a content script may report, bounded (the badge shows up to 999+). */
@@ -166,6 +191,8 @@ interface MethodPolicy<M extends Method> {
 const isEmpty = (value: unknown): value is Record<string, never> => isExactObject(value, {});
 const isIdPayload = (value: unknown): value is { id: string } => isExactObject(value, { id: isPaperId });
 const ANY_SENDER = ['content-script', 'extension-page'] as const;
+/** An import's token: a UUID the worker handed out. */
+const isToken = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
 const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MAX_UNIT_LENGTH;
 const isMarkerPairs: Guard<number[]> = (value): value is number[] =>
@@ -211,6 +238,34 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
     allowedSenders: ['extension-page'],
     isPayload: (value): value is { papers: SavedPaper[] } => isExactObject(value, { papers: isArrayOf(isSavedPaper, MAX_IMPORT_PAPERS) }),
   },
+  checkImport: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is { contentId: string; ids: string[] } =>
+      isExactObject(value, { contentId: isPaperId, ids: isArrayOf(isPaperId, MAX_IMPORT_DIGEST_PAPERS) }),
+  },
+  beginImport: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is Payload<'beginImport'> =>
+      isExactObject<Payload<'beginImport'>>(value, {
+        name: isStringWithin(MAX_IMPORT_NAME),
+        digestDate: isStringWithin(MAX_IMPORT_DATE),
+        contentId: isPaperId,
+        count: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_IMPORT_DIGEST_PAPERS,
+      }),
+  },
+  addImportChunk: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is Payload<'addImportChunk'> =>
+      isExactObject<Payload<'addImportChunk'>>(value, {
+        token: isToken,
+        index: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < MAX_IMPORT_DIGEST_PAPERS,
+        papers: isArrayOf(isImportPaper, IMPORT_CHUNK_PAPERS),
+      }),
+  },
+  commitImport: { allowedSenders: ['extension-page'], isPayload: (value): value is { token: string } => isExactObject(value, { token: isToken }) },
+  cancelImport: { allowedSenders: ['extension-page'], isPayload: (value): value is { token: string } => isExactObject(value, { token: isToken }) },
+  listImports: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+  removeImport: { allowedSenders: ['extension-page'], isPayload: isIdPayload },
   getSettings: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
   setSettings: { allowedSenders: ['extension-page'], isPayload: isSettings },
   // Only a tab's content script reports its page; the badge is set on the sender's tab.
