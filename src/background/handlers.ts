@@ -12,8 +12,9 @@ import { createTitleMatcher } from './title-matcher';
 import { createRelatedReader } from './related-reader';
 import { settingsFrom } from '../shared/settings';
 import type { Corpus } from './imported-layer';
-import { IMPORTED_LAYER_KEY, ImportError, createImportCatalog, type ImportCatalog } from './imports';
+import { IMPORTED_LAYER_KEY, IMPORTED_SEARCH_KEY, ImportError, createImportCatalog, type ImportCatalog } from './imports';
 import type { ImportedLayerMeta } from './imported-layer';
+import type { SearchDoc } from '../shared/search';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind, tabId?: number) => Promise<Result<Reply<M>>>;
@@ -249,6 +250,13 @@ export function createHandlers(
     },
     async removeImport({ id }) {
       return ok({ removed: await catalog.remove(id) });
+    },
+
+    async importedSearchDocs() {
+      const { imported } = await catalog.corpus();
+      if (!imported) return ok({ version: '', docs: [] });
+      const stored = (await db.meta.get(IMPORTED_SEARCH_KEY))?.value as { version: string; docs: SearchDoc[] } | undefined;
+      return ok(stored?.version === imported.version ? stored : { version: imported.version, docs: [] });
     },
 
     async reportMarks({ count }, _sender, tabId) {

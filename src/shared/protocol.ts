@@ -8,6 +8,7 @@ import type { Paper, ReadingStatus, SavedPaper } from './types';
 import { isReadingStatus, isSavedPaper, MAX_IMPORT_PAPERS, MAX_NOTE } from './reading-list-io';
 import { isArrayOf, isExactObject, isPaperId, isStringWithin, type Guard } from './guards';
 import type { ScanHit, ScanUnit } from './title-scanner';
+import type { SearchDoc } from './search';
 import { isSettings, type Settings } from './settings';
 import {
   IMPORT_CHUNK_PAPERS,
@@ -142,6 +143,8 @@ export interface Requests {
   cancelImport: { payload: { token: string }; reply: { cancelled: boolean } };
   listImports: { payload: Record<string, never>; reply: { digests: ImportSummary[] } };
   removeImport: { payload: { id: string }; reply: { removed: boolean } };
+  /** The imported papers' search documents, for the popup's search (the bundled ones are packaged). */
+  importedSearchDocs: { payload: Record<string, never>; reply: { version: string; docs: SearchDoc[] } };
 }
 
 /** The paper count a content script may report, bounded (the badge shows up to 999+). */
@@ -266,6 +269,7 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
   cancelImport: { allowedSenders: ['extension-page'], isPayload: (value): value is { token: string } => isExactObject(value, { token: isToken }) },
   listImports: { allowedSenders: ['extension-page'], isPayload: isEmpty },
   removeImport: { allowedSenders: ['extension-page'], isPayload: isIdPayload },
+  importedSearchDocs: { allowedSenders: ['extension-page'], isPayload: isEmpty },
   getSettings: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
   setSettings: { allowedSenders: ['extension-page'], isPayload: isSettings },
   // Only a tab's content script reports its page; the badge is set on the sender's tab.
