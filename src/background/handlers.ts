@@ -2,10 +2,20 @@
  * The background's answers to each protocol method. Payloads arrive already
  * validated by the router; every handler that reads papers waits for the digest.
  */
-import { paperBucketOf } from '../shared/paper-buckets';
-import { unitsOf, type Method, type Payload, type RelatedPaper, type Reply, type SavedNotice, type SettingsNotice, type SenderKind } from '../shared/protocol';
+import {
+  unitsOf,
+  type Method,
+  type Payload,
+  type RelatedPaper,
+  type Reply,
+  type SavedNotice,
+  type SettingsNotice,
+  type SenderKind,
+  type SyncStatus,
+} from '../shared/protocol';
 import { fail, ok, type Result } from '../shared/result';
-import type { IndexedPaper, Paper, SavedPaper } from '../shared/types';
+import type { SavedPaper } from '../shared/types';
+import { findPaper, findPapers, toPaper } from './papers';
 import { BUNDLED_META_KEY, type DigestLoader } from './digest-loader';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 import { createTitleMatcher } from './title-matcher';
@@ -15,33 +25,11 @@ import type { Corpus } from './imported-layer';
 import { IMPORTED_LAYER_KEY, IMPORTED_SEARCH_KEY, ImportError, createImportCatalog, type ImportCatalog } from './imports';
 import type { ImportedLayerMeta } from './imported-layer';
 import type { SearchDoc } from '../shared/search';
+import type { SyncEngine } from './sync';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind, tabId?: number) => Promise<Result<Reply<M>>>;
 };
-
-export function toPaper(stored: IndexedPaper): Paper {
-  const { id, title, abstract, links, digestDate, source } = stored;
-  return { id, title, abstract, links, digestDate, source };
-}
-
-/** Reads one paper: one bucket get per layer, whatever the digest size. */
-export async function findPaper(db: PaperPeekDatabase, corpus: Corpus, id: string): Promise<IndexedPaper | undefined> {
-  return (await findPapers(db, corpus, [id])).get(id);
-}
-
-/** Reads papers by id from the bundled digest and the imported layer: one bulkGet per layer. */
-export async function findPapers(db: PaperPeekDatabase, corpus: Corpus, ids: readonly string[]): Promise<Map<string, IndexedPaper>> {
-  const wanted = new Set(ids);
-  const found = new Map<string, IndexedPaper>();
-  const read = async (table: PaperPeekDatabase['paperBuckets'], bucketCount: number) => {
-    const rows = await table.bulkGet([...new Set(ids.map((id) => paperBucketOf(id, bucketCount)))]);
-    for (const row of rows) for (const paper of row?.papers ?? []) if (wanted.has(paper.id) && !found.has(paper.id)) found.set(paper.id, paper);
-  };
-  await read(db.paperBuckets, corpus.bundled.bucketCount);
-  if (corpus.imported && found.size < wanted.size) await read(db.importedPaperBuckets, corpus.imported.bucketCount);
-  return found;
-}
 
 /** Related papers a reply carries (the pack stores up to 8; the card shows the first few). */
 const RELATED_SHOWN = 8;
@@ -84,8 +72,14 @@ export function createHandlers(
   now: () => number = Date.now,
   effects: HandlerEffects = NO_EFFECTS,
   catalog: ImportCatalog = createImportCatalog(db, loader, now),
+  /** Reading-list sync; null where the browser has no sync storage (and in most unit tests). */
+  sync: SyncEngine | null = null,
 ): Handlers {
   const { notify, openExtensionPage, setBadge } = effects;
+  /** Every change to the reading list goes to sync, which batches them. */
+  const listChanged = () => sync?.localChanged();
+  const withSync = async (step: (engine: SyncEngine) => Promise<SyncStatus>): Promise<Result<SyncStatus>> =>
+    sync ? ok(await step(sync)) : fail('internal', 'this browser has no sync storage');
   const matcher = createTitleMatcher(db);
   const relatedPapers = createRelatedReader(db);
 
@@ -110,6 +104,7 @@ export function createHandlers(
       await db.saved.put(next);
       return next;
     });
+    if (updated) listChanged();
     return updated ? ok({ saved: updated }) : fail('not-found', 'this paper is not on the reading list');
   }
 
@@ -176,6 +171,7 @@ export function createHandlers(
         },
       );
       notify({ type: 'saved', id, saved: true });
+      if (added) listChanged();
       return ok({ saved: added ? saved : ((await db.saved.get(id)) ?? saved) });
     },
 
@@ -192,7 +188,10 @@ export function createHandlers(
       if (outcome === 'annotated') {
         return fail('forbidden', 'this paper has a note or a reading status: remove it from the reading list in the popup');
       }
-      if (outcome === 'removed') notify({ type: 'saved', id, saved: false });
+      if (outcome === 'removed') {
+        notify({ type: 'saved', id, saved: false });
+        listChanged();
+      }
       return ok({ removed: outcome === 'removed' });
     },
 
@@ -234,6 +233,7 @@ export function createHandlers(
       });
       // No notice per imported paper: thousands of them would go to every tab, and
       // only an open card shows saved state (marks never do; see main.iife.ts).
+      if (added.length > 0) listChanged();
       return ok({ added: added.length, kept: papers.length - added.length });
     },
 
@@ -258,6 +258,10 @@ export function createHandlers(
       const stored = (await db.meta.get(IMPORTED_SEARCH_KEY))?.value as { version: string; docs: SearchDoc[] } | undefined;
       return ok(stored?.version === imported.version ? stored : { version: imported.version, docs: [] });
     },
+
+    getSyncStatus: () => withSync((engine) => engine.status()),
+    setSyncEnabled: ({ enabled }) => withSync((engine) => engine.setEnabled(enabled)),
+    syncNow: () => withSync((engine) => engine.syncNow()),
 
     async reportMarks({ count }, _sender, tabId) {
       if (tabId === undefined || !setBadge) return ok({ shown: false });

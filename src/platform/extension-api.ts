@@ -144,3 +144,27 @@ export async function openPopupAt(path: string, defaultPath: string, tabId: numb
     await browser.action.setPopup({ popup: defaultPath, ...(tabId === undefined ? {} : { tabId }) }).catch(() => undefined);
   }
 }
+
+/**
+ * The browser's sync storage (needs the "storage" permission), as the worker's
+ * sync engine uses it (src/background/sync.ts), or null where a browser has none.
+ */
+export function syncStorageArea(): {
+  get(): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+  onChanged(listener: (changes: Record<string, unknown>) => void): void;
+} | null {
+  const storage = (browser as { storage?: typeof browser.storage }).storage;
+  if (!storage?.sync) return null;
+  return {
+    get: () => storage.sync.get(null),
+    set: (items) => storage.sync.set(items),
+    remove: (keys) => storage.sync.remove(keys),
+    onChanged(listener) {
+      storage.onChanged.addListener((changes, area) => {
+        if (area === 'sync') listener(Object.fromEntries(Object.entries(changes).map(([key, change]) => [key, change.newValue])));
+      });
+    },
+  };
+}

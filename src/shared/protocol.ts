@@ -9,6 +9,7 @@ import { isReadingStatus, isSavedPaper, MAX_IMPORT_PAPERS, MAX_NOTE } from './re
 import { isArrayOf, isExactObject, isPaperId, isStringWithin, type Guard } from './guards';
 import type { ScanHit, ScanUnit } from './title-scanner';
 import type { SearchDoc } from './search';
+import type { SyncReport } from './sync-state';
 import { isSettings, type Settings } from './settings';
 import {
   IMPORT_CHUNK_PAPERS,
@@ -145,6 +146,20 @@ export interface Requests {
   removeImport: { payload: { id: string }; reply: { removed: boolean } };
   /** The imported papers' search documents, for the popup's search (the bundled ones are packaged). */
   importedSearchDocs: { payload: Record<string, never>; reply: { version: string; docs: SearchDoc[] } };
+  /** Reading-list sync through the browser's sync storage (extension pages only; src/background/sync.ts). */
+  getSyncStatus: { payload: Record<string, never>; reply: SyncStatus };
+  setSyncEnabled: { payload: { enabled: boolean }; reply: SyncStatus };
+  syncNow: { payload: Record<string, never>; reply: SyncStatus };
+}
+
+/** What the options page shows of sync. */
+export interface SyncStatus {
+  enabled: boolean;
+  lastSyncAt: number;
+  /** Papers saved on another device that this device's digests do not hold yet. */
+  waiting: number;
+  report: SyncReport | null;
+  lastError: string;
 }
 
 /** The paper count a content script may report, bounded (the badge shows up to 999+). */
@@ -270,6 +285,12 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
   listImports: { allowedSenders: ['extension-page'], isPayload: isEmpty },
   removeImport: { allowedSenders: ['extension-page'], isPayload: isIdPayload },
   importedSearchDocs: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+  getSyncStatus: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+  setSyncEnabled: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is { enabled: boolean } => isExactObject(value, { enabled: (v): v is boolean => typeof v === 'boolean' }),
+  },
+  syncNow: { allowedSenders: ['extension-page'], isPayload: isEmpty },
   getSettings: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
   setSettings: { allowedSenders: ['extension-page'], isPayload: isSettings },
   // Only a tab's content script reports its page; the badge is set on the sender's tab.
