@@ -15,9 +15,8 @@
  * Removing an import is the same swap without it. Saved papers are never
  * touched: each keeps its own copy of its text.
  */
-import { digestContentId, type ImportSummary } from '../shared/digest-import';
+import { digestContentId, parseImportChunk, type ImportSummary } from '../shared/digest-import';
 import { normalizeTitle } from '../shared/normalize';
-import type { Paper } from '../shared/types';
 import type { BundledDigestMeta, ImportRecord, PaperPeekDatabase } from './db';
 import type { DigestLoader } from './digest-loader';
 import { bundledIdsAmong, buildImportedLayer, layerIdsAmong, type Corpus, type ImportedLayerMeta, type LayerBuild } from './imported-layer';
@@ -48,7 +47,8 @@ export interface ImportCatalog {
   corpus(): Promise<Corpus>;
   check(contentId: string, ids: readonly string[]): Promise<ImportCheck>;
   begin(info: BeginImport): Promise<string>;
-  addChunk(token: string, index: number, papers: readonly Paper[]): Promise<number>;
+  /** Checks and stores one chunk (a JSON array of papers); answers how many papers have arrived. */
+  addChunk(token: string, index: number, json: string): Promise<number>;
   commit(token: string): Promise<ImportSummary>;
   cancel(token: string): Promise<void>;
   list(): Promise<ImportSummary[]>;
@@ -185,8 +185,11 @@ export function createImportCatalog(db: PaperPeekDatabase, loader: DigestLoader,
       return token;
     },
 
-    async addChunk(token, index, papers) {
+    async addChunk(token, index, json) {
       const entry = stagedImport(token);
+      const parsed = parseImportChunk(json);
+      if (!parsed.ok) throw new ImportError(parsed.error);
+      const { papers } = parsed;
       const keyed = papers.map((paper) => ({ ...paper, links: [...paper.links], key: normalizeTitle(paper.title) }));
       await db.importPapers.put({ rowsKey: entry.rowsKey, chunk: index, papers: keyed });
       entry.chunks.set(index, papers.length);

@@ -5,20 +5,23 @@
  * preview, and a failed import is cancelled so it leaves nothing behind.
  */
 import { call } from '../platform/extension-api';
-import { IMPORT_CHUNK_PAPERS, fileProblem, type ImportSummary } from '../shared/digest-import';
+import { fileProblem, type ImportSummary } from '../shared/digest-import';
 import type { Result } from '../shared/result';
 import { fail, ok } from '../shared/result';
-import type { DigestProblem, Paper } from '../shared/types';
+import type { DigestProblem } from '../shared/types';
 import type { ParseReply, ParseRequest } from './parse-protocol';
 
 export interface DigestPreview {
   name: string;
   digestDate: string;
-  papers: Paper[];
+  /** Papers in the file. */
+  count: number;
   problems: DigestProblem[];
   contentId: string;
-  /** Papers the extension does not know yet. */
-  fresh: Paper[];
+  /** The papers as JSON chunks, as they are sent (parse-protocol.ts). */
+  chunks: string[];
+  /** Titles of the papers the extension does not know yet, in file order. */
+  freshTitles: string[];
   /** How many of the digest's papers are already known (bundled or imported). */
   knownCount: number;
   /** The earlier import of the same digest, if any. */
@@ -41,16 +44,17 @@ export async function previewDigest(source: { file: File } | { text: string; nam
   const parsed = await parseInWorker(request, onProgress);
   if (parsed.type === 'failed') return fail('internal', `The file could not be read: ${parsed.message}`);
   onProgress({ stage: 'checking' });
-  const reply = await call('checkImport', { contentId: parsed.contentId, ids: parsed.papers.map((p) => p.id) });
+  const reply = await call('checkImport', { contentId: parsed.contentId, ids: parsed.ids });
   if (!reply.ok) return reply;
   const known = new Set(reply.value.known);
   return ok({
     name: parsed.name,
     digestDate: parsed.digestDate,
-    papers: parsed.papers,
+    count: parsed.ids.length,
     problems: parsed.problems,
     contentId: parsed.contentId,
-    fresh: parsed.papers.filter((p) => !known.has(p.id)),
+    chunks: parsed.chunks,
+    freshTitles: parsed.titles.filter((_, i) => !known.has(parsed.ids[i] as string)),
     knownCount: known.size,
     duplicate: reply.value.duplicate,
   });
@@ -80,8 +84,8 @@ export function importBlocker(preview: DigestPreview): string | null {
     return `This digest was already imported on ${new Date(preview.duplicate.importedAt).toLocaleString()} as “${preview.duplicate.name}”.`;
   }
   if (errors > 0) return `${errors === 1 ? 'One problem stops' : `${errors} problems stop`} this import: fix ${errors === 1 ? 'it' : 'them'} in the file and try again.`;
-  if (preview.papers.length === 0) return 'The file holds no papers.';
-  if (preview.fresh.length === 0) return 'Every paper in this digest is already known: there is nothing to add.';
+  if (preview.count === 0) return 'The file holds no papers.';
+  if (preview.freshTitles.length === 0) return 'Every paper in this digest is already known: there is nothing to add.';
   return null;
 }
 
@@ -91,14 +95,14 @@ export async function commitDigest(preview: DigestPreview, onProgress: (p: Impor
     name: preview.name,
     digestDate: preview.digestDate,
     contentId: preview.contentId,
-    count: preview.papers.length,
+    count: preview.count,
   });
   if (!begun.ok) return begun;
   const { token } = begun.value;
-  const total = preview.papers.length;
+  const total = preview.count;
   onProgress({ stage: 'writing', done: 0, total });
-  for (let start = 0, index = 0; start < total; start += IMPORT_CHUNK_PAPERS, index++) {
-    const sent = await call('addImportChunk', { token, index, papers: preview.papers.slice(start, start + IMPORT_CHUNK_PAPERS) });
+  for (const [index, papers] of preview.chunks.entries()) {
+    const sent = await call('addImportChunk', { token, index, papers });
     if (!sent.ok) {
       await call('cancelImport', { token });
       return sent;

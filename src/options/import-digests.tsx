@@ -51,9 +51,9 @@ function PreviewPanel({ preview, busy, onImport, onCancel }: { preview: DigestPr
         <dt>Digest date</dt>
         <dd>{preview.digestDate || 'none'}</dd>
         <dt>Papers in the file</dt>
-        <dd data-testid="preview-total">{preview.papers.length.toLocaleString()}</dd>
+        <dd data-testid="preview-total">{preview.count.toLocaleString()}</dd>
         <dt>New papers</dt>
-        <dd data-testid="preview-new">{preview.fresh.length.toLocaleString()}</dd>
+        <dd data-testid="preview-new">{preview.freshTitles.length.toLocaleString()}</dd>
         <dt>Already known</dt>
         <dd data-testid="preview-known">{preview.knownCount.toLocaleString()}</dd>
       </dl>
@@ -70,15 +70,15 @@ function PreviewPanel({ preview, busy, onImport, onCancel }: { preview: DigestPr
           {problems.length > SHOWN_PROBLEMS ? <p class="muted">…and {plural(problems.length - SHOWN_PROBLEMS, 'more problem')}.</p> : null}
         </>
       ) : null}
-      {preview.fresh.length > 0 ? (
+      {preview.freshTitles.length > 0 ? (
         <details>
-          <summary>New papers ({preview.fresh.length.toLocaleString()})</summary>
+          <summary>New papers ({preview.freshTitles.length.toLocaleString()})</summary>
           <ul class="titles" data-testid="preview-titles">
-            {preview.fresh.slice(0, SHOWN_TITLES).map((p) => (
-              <li key={p.id}>{p.title}</li>
+            {preview.freshTitles.slice(0, SHOWN_TITLES).map((title, i) => (
+              <li key={i}>{title}</li>
             ))}
           </ul>
-          {preview.fresh.length > SHOWN_TITLES ? <p class="muted">…and {plural(preview.fresh.length - SHOWN_TITLES, 'more')}.</p> : null}
+          {preview.freshTitles.length > SHOWN_TITLES ? <p class="muted">…and {plural(preview.freshTitles.length - SHOWN_TITLES, 'more')}.</p> : null}
         </details>
       ) : null}
       {blocker ? (
@@ -88,7 +88,7 @@ function PreviewPanel({ preview, busy, onImport, onCancel }: { preview: DigestPr
       ) : null}
       <p class="actions">
         <button type="button" class="primary" disabled={busy || blocker !== null} onClick={onImport}>
-          Import {plural(preview.fresh.length, 'new paper')}
+          Import {plural(preview.freshTitles.length, 'new paper')}
         </button>{' '}
         <button type="button" disabled={busy} onClick={onCancel}>
           {blocker ? 'Close' : 'Cancel'}

@@ -3,7 +3,7 @@
  * never freezes the page: the same parser as the build (src/shared/digest-parser.ts),
  * with progress, and the digest's content id for the duplicate check.
  */
-import { digestContentId } from '../shared/digest-import';
+import { IMPORT_CHUNK_PAPERS, digestContentId } from '../shared/digest-import';
 import { parseDigest } from '../shared/digest-parser';
 import type { ParseReply, ParseRequest } from './parse-protocol';
 
@@ -22,7 +22,19 @@ scope.onmessage = (event) => {
       const parsed = parseDigest(text, request.name, {
         onProgress: (fraction) => scope.postMessage({ type: 'progress', stage: 'parsing', fraction }),
       });
-      scope.postMessage({ type: 'parsed', name: request.name, ...parsed, contentId: digestContentId(parsed.papers) });
+      const { papers, problems, digestDate } = parsed;
+      const chunks: string[] = [];
+      for (let i = 0; i < papers.length; i += IMPORT_CHUNK_PAPERS) chunks.push(JSON.stringify(papers.slice(i, i + IMPORT_CHUNK_PAPERS)));
+      scope.postMessage({
+        type: 'parsed',
+        name: request.name,
+        problems,
+        digestDate,
+        contentId: digestContentId(papers),
+        ids: papers.map((p) => p.id),
+        titles: papers.map((p) => p.title),
+        chunks,
+      });
     } catch (error) {
       scope.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     }

@@ -20,6 +20,8 @@ export const MAX_IMPORT_BYTES = 25 * 1024 * 1024;
 export const MAX_IMPORT_DIGEST_PAPERS = 50_000;
 /** Papers per message and per stored row while an import is written. */
 export const IMPORT_CHUNK_PAPERS = 1000;
+/** Characters of one chunk's JSON at most (a chunk of the longest papers the parser lets through). */
+export const MAX_IMPORT_CHUNK_CHARS = IMPORT_CHUNK_PAPERS * (MAX_TITLE_LENGTH + MAX_ABSTRACT_LENGTH + 4096);
 /** A digest's display name (its file name) at most. */
 export const MAX_IMPORT_NAME = 200;
 export const MAX_IMPORT_LINKS = 50;
@@ -63,6 +65,20 @@ export function fileProblem(name: string, size: number): string | null {
 export function digestContentId(papers: readonly Paper[]): string {
   const perPaper = papers.map((p) => hashToBase36(`${p.id}\n${p.title}\n${p.abstract}\n${p.links.join(' ')}\n${p.digestDate}`));
   return `d${hashToBase36(perPaper.join(','))}`;
+}
+
+/** The papers of one chunk's JSON, or why they cannot be imported. */
+export function parseImportChunk(json: string): { ok: true; papers: Paper[] } | { ok: false; error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { ok: false, error: 'a chunk of the import is not valid JSON' };
+  }
+  if (!Array.isArray(value) || value.length > IMPORT_CHUNK_PAPERS) return { ok: false, error: `a chunk of the import is not a list of at most ${IMPORT_CHUNK_PAPERS} papers` };
+  const bad = value.findIndex((paper) => !isImportPaper(paper));
+  if (bad >= 0) return { ok: false, error: `paper ${bad + 1} of a chunk is malformed (fields, lengths, links or an id that does not match its title)` };
+  return { ok: true, papers: value as Paper[] };
 }
 
 const isLink = (value: unknown): value is string =>

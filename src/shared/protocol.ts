@@ -12,11 +12,10 @@ import type { SearchDoc } from './search';
 import type { SyncReport } from './sync-state';
 import { isSettings, type Settings } from './settings';
 import {
-  IMPORT_CHUNK_PAPERS,
+  MAX_IMPORT_CHUNK_CHARS,
   MAX_IMPORT_DATE,
   MAX_IMPORT_DIGEST_PAPERS,
   MAX_IMPORT_NAME,
-  isImportPaper,
   type ImportSummary,
 } from './digest-import';
 
@@ -139,7 +138,8 @@ export interface Requests {
    */
   checkImport: { payload: { contentId: string; ids: string[] }; reply: { known: string[]; duplicate: ImportSummary | null } };
   beginImport: { payload: { name: string; digestDate: string; contentId: string; count: number }; reply: { token: string } };
-  addImportChunk: { payload: { token: string; index: number; papers: Paper[] }; reply: { received: number } };
+  /** `papers`: a JSON array of at most IMPORT_CHUNK_PAPERS papers, each checked by isImportPaper in the worker. */
+  addImportChunk: { payload: { token: string; index: number; papers: string }; reply: { received: number } };
   commitImport: { payload: { token: string }; reply: { digest: ImportSummary } };
   cancelImport: { payload: { token: string }; reply: { cancelled: boolean } };
   listImports: { payload: Record<string, never>; reply: { digests: ImportSummary[] } };
@@ -277,7 +277,7 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
       isExactObject<Payload<'addImportChunk'>>(value, {
         token: isToken,
         index: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < MAX_IMPORT_DIGEST_PAPERS,
-        papers: isArrayOf(isImportPaper, IMPORT_CHUNK_PAPERS),
+        papers: isStringWithin(MAX_IMPORT_CHUNK_CHARS),
       }),
   },
   commitImport: { allowedSenders: ['extension-page'], isPayload: (value): value is { token: string } => isExactObject(value, { token: isToken }) },

@@ -119,7 +119,7 @@ describe('importing digests from the options page', () => {
     await pickFile(options, 'copy-of-mar14.txt', MAR14);
     await options.getByTestId('import-blocker').waitFor();
     expect(await options.getByTestId('import-blocker').textContent()).toMatch(/already imported on .* as “mar14\.txt”/);
-    expect(await options.getByRole('button', { name: /^Import / }).isDisabled()).toBe(true);
+    expect(await options.getByRole('button', { name: /^Import [\d,]+ new papers?$/ }).isDisabled()).toBe(true);
     await options.getByRole('button', { name: 'Close' }).click();
     expect(await stats(options)).toEqual(before);
   });
@@ -130,7 +130,7 @@ describe('importing digests from the options page', () => {
     await pickFile(options, 'figure.png', png);
     await options.getByTestId('import-preview').waitFor();
     expect(await options.getByTestId('import-problems').textContent()).toMatch(/^Line 3 \(error\): the file looks binary/);
-    expect(await options.getByRole('button', { name: /^Import / }).isDisabled()).toBe(true);
+    expect(await options.getByRole('button', { name: /^Import [\d,]+ new papers?$/ }).isDisabled()).toBe(true);
 
     await pickFile(options, 'reading-list.json', JSON.stringify({ format: 'paperpeek-reading-list', version: 1, papers: [] }, null, 2));
     await waitFor(async () => /Preview of “reading-list\.json”/.test((await options.getByTestId('import-preview').textContent()) ?? ''), 'the JSON preview');

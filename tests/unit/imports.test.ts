@@ -79,7 +79,7 @@ async function importDigest(h: Handlers, text: string, name = 'mar14.txt', chunk
   const check = unwrap(await h.checkImport({ contentId, ids: parsed.papers.map((p) => p.id) }, 'extension-page'));
   const { token } = unwrap(await h.beginImport({ name, digestDate: parsed.digestDate, contentId, count: parsed.papers.length }, 'extension-page'));
   for (let i = 0, chunk = 0; i < parsed.papers.length; i += chunkSize, chunk++) {
-    unwrap(await h.addImportChunk({ token, index: chunk, papers: parsed.papers.slice(i, i + chunkSize) }, 'extension-page'));
+    unwrap(await h.addImportChunk({ token, index: chunk, papers: JSON.stringify(parsed.papers.slice(i, i + chunkSize)) }, 'extension-page'));
   }
   const { digest } = unwrap(await h.commitImport({ token }, 'extension-page'));
   return { parsed, check, digest, contentId };
@@ -155,13 +155,13 @@ describe('importing a digest', () => {
     const parsed = parseDigest(digestText(IMPORTED), 'mar14.txt');
     const contentId = digestContentId(parsed.papers);
     const short = unwrap(await h.beginImport({ name: 'mar14.txt', digestDate: 'Mar 14', contentId, count: 3 }, 'extension-page'));
-    unwrap(await h.addImportChunk({ token: short.token, index: 0, papers: parsed.papers.slice(0, 2) }, 'extension-page'));
+    unwrap(await h.addImportChunk({ token: short.token, index: 0, papers: JSON.stringify(parsed.papers.slice(0, 2)) }, 'extension-page'));
     const incomplete = await h.commitImport({ token: short.token }, 'extension-page');
     expect(incomplete).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringMatching(/2 of 3 papers/) } });
 
     const swapped = unwrap(await h.beginImport({ name: 'mar14.txt', digestDate: 'Mar 14', contentId, count: 3 }, 'extension-page'));
     const other = parseDigest(digestText([...IMPORTED.slice(0, 2), { title: 'Another Title Entirely', abstract: 'Different text.' }]), 'x.txt');
-    unwrap(await h.addImportChunk({ token: swapped.token, index: 0, papers: other.papers }, 'extension-page'));
+    unwrap(await h.addImportChunk({ token: swapped.token, index: 0, papers: JSON.stringify(other.papers) }, 'extension-page'));
     const mismatch = await h.commitImport({ token: swapped.token }, 'extension-page');
     expect(mismatch).toMatchObject({ ok: false, error: { message: expect.stringMatching(/do not match/) } });
 
@@ -172,6 +172,19 @@ describe('importing a digest', () => {
     expect(await db.importPapers.count()).toBeGreaterThan(0);
     await importDigest(h, digestText(IMPORTED.slice(0, 1)), 'one.txt');
     expect((await db.importPapers.toArray()).map((row) => row.papers.length)).toEqual([1]);
+  });
+
+  it('refuses a chunk that is not JSON, or whose paper claims another paper’s id or carries a non-web link', async () => {
+    const h = handlersFor();
+    const parsed = parseDigest(digestText(IMPORTED), 'mar14.txt');
+    const { token } = unwrap(await h.beginImport({ name: 'mar14.txt', digestDate: 'Mar 14', contentId: digestContentId(parsed.papers), count: 3 }, 'extension-page'));
+    const send = (papers: string) => h.addImportChunk({ token, index: 0, papers }, 'extension-page');
+    expect(await send('[{"id":')).toMatchObject({ ok: false, error: { code: 'invalid-request', message: 'a chunk of the import is not valid JSON' } });
+    const forged = [{ ...parsed.papers[0]!, id: paperIdForTitle('Pointer Networks') }];
+    expect(await send(JSON.stringify(forged))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^paper 1 of a chunk is malformed/) } });
+    const scripted = [{ ...parsed.papers[0]!, links: ['javascript:alert(1)'] }];
+    expect(await send(JSON.stringify(scripted))).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await db.importPapers.count()).toBe(0);
   });
 
   it('removes a digest: its papers leave scans and lookups, a saved one keeps its copy', async () => {

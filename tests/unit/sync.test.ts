@@ -387,7 +387,7 @@ describe('syncing the reading list between two devices', () => {
     const parsed = parseDigest(text, 'extra.txt');
     const contentId = digestContentId(parsed.papers);
     const { token } = unwrap(await desktop.handlers.beginImport({ name: 'extra.txt', digestDate: 'Mar 14', contentId, count: 1 }, 'extension-page'));
-    unwrap(await desktop.handlers.addImportChunk({ token, index: 0, papers: parsed.papers }, 'extension-page'));
+    unwrap(await desktop.handlers.addImportChunk({ token, index: 0, papers: JSON.stringify(parsed.papers) }, 'extension-page'));
     unwrap(await desktop.handlers.commitImport({ token }, 'extension-page'));
     await settle(desktop, laptop);
     expect(await listOf(desktop)).toEqual([{ id: extra.id, status: 'to-read', note: 'from the laptop' }]);
