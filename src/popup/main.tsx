@@ -34,7 +34,9 @@ function DigestSummary({ stats, saved }: { stats: DigestStats; saved: number }) 
     <footer>
       <SiteSwitch />
       <p class="muted small" data-testid="digest-summary">
-        {stats.papers} papers{stats.digestDate ? ` from the ${stats.digestDate} digest` : ''}
+        {stats.importedPapers > 0
+          ? `${stats.papers} papers: ${stats.papers - stats.importedPapers}${stats.digestDate ? ` from the ${stats.digestDate} digest` : ' bundled'} and ${stats.importedPapers} imported`
+          : `${stats.papers} papers${stats.digestDate ? ` from the ${stats.digestDate} digest` : ''}`}
         {loading}, {saved} saved
       </p>
     </footer>

@@ -95,6 +95,12 @@ describe('importing digests from the options page', () => {
     expect(await row.count()).toBe(1);
     expect(await row.first().innerText()).toMatch(/mar14\.txt\s+Mar 14\s+3 \(2 new\)/);
     expect(await stats(options)).toMatchObject({ papers: before.papers + 2, importedPapers: 2, imports: 1 });
+    const popup = await openExtensionPage(session);
+    await popup.getByTestId('digest-summary').waitFor();
+    expect(await popup.getByTestId('digest-summary').textContent()).toBe(
+      `${before.papers + 2} papers: ${before.papers} from the Mar 13 digest and 2 imported, 0 saved`,
+    );
+    await popup.close();
 
     const page = await session.context.newPage();
     await page.goto(`${server.origin}/reading.html`);
