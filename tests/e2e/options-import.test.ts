@@ -3,7 +3,8 @@
  * preview, commit, detection of the imported papers on a served page, removal,
  * and every kind of bad input leaving the database as it was.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -206,5 +207,23 @@ describe('importing digests from the options page', () => {
     expect((await sendFrom(options, 'getPaper', { id: sentinel })).value).toMatchObject({ paper: null });
     const list = (await sendFrom(options, 'listSaved', {})).value as { papers: { id: string; title: string }[] };
     expect(list.papers).toEqual([expect.objectContaining({ id: sentinel, title: SENTINEL })]);
+  });
+
+  it('has no axe violations with a preview, its problems and the imported digests, light and dark', async () => {
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    for (const scheme of ['light', 'dark'] as const) {
+      await options.emulateMedia({ colorScheme: scheme });
+      await options.reload();
+      await options.getByTestId('imported-digests').waitFor();
+      await pickFile(options, 'broken.txt', 'Mar 16\n\nA title without its abstract\n');
+      await options.getByTestId('import-problems').waitFor();
+      await options.evaluate(axeSource);
+      const violations = await options.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+      });
+      expect(violations, scheme).toEqual([]);
+    }
   });
 });
