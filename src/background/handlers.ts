@@ -8,6 +8,7 @@ import {
   type Payload,
   type RelatedPaper,
   type Reply,
+  type DigestNotice,
   type SavedNotice,
   type SettingsNotice,
   type SenderKind,
@@ -41,8 +42,8 @@ export const SETTINGS_META_KEY = 'settings';
 export const PAPER_PAGE = 'src/paper/index.html';
 
 export interface HandlerEffects {
-  /** Pushes a notice to every tab's content script (saved state of marks, settings). */
-  notify(notice: SavedNotice | SettingsNotice): void;
+  /** Pushes a notice to every tab's content script (saved state of cards, settings, a changed set of papers). */
+  notify(notice: SavedNotice | SettingsNotice | DigestNotice): void;
   /** Opens one of the extension's pages in a new tab. */
   openExtensionPage(path: string): Promise<void>;
   /** Shows how many digest papers a tab holds on the toolbar icon. */
@@ -240,7 +241,13 @@ export function createHandlers(
     checkImport: ({ contentId, ids }) => importStep(() => catalog.check(contentId, ids)),
     beginImport: (info) => importStep(async () => ({ token: await catalog.begin(info) })),
     addImportChunk: ({ token, index, papers }) => importStep(async () => ({ received: await catalog.addChunk(token, index, papers) })),
-    commitImport: ({ token }) => importStep(async () => ({ digest: await catalog.commit(token) })),
+    commitImport: ({ token }) =>
+      importStep(async () => {
+        const digest = await catalog.commit(token);
+        // Open tabs look for the new papers at once.
+        notify({ type: 'digest' });
+        return { digest };
+      }),
     async cancelImport({ token }) {
       await catalog.cancel(token);
       return ok({ cancelled: true });
@@ -249,7 +256,9 @@ export function createHandlers(
       return ok({ digests: await catalog.list() });
     },
     async removeImport({ id }) {
-      return ok({ removed: await catalog.remove(id) });
+      const removed = await catalog.remove(id);
+      if (removed) notify({ type: 'digest' });
+      return ok({ removed });
     },
 
     async importedSearchDocs() {

@@ -9,7 +9,7 @@
  */
 import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api';
 import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
-import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
+import { isDigestNotice, isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type TabRequest } from '../shared/protocol';
 import { isActiveOn, type Settings } from '../shared/settings';
 import { DEFAULT_REST_MS, startHoverIntent, type HoverIntent } from './hover-intent';
 import { MARK_ATTRIBUTE, MARK_SELECTOR, setMarkStyle } from './marks';
@@ -171,6 +171,11 @@ function applySettings(settings: Settings): void {
 function onNotice(notice: unknown): void {
   if (isSavedNotice(notice)) showSaved(notice.id, notice.saved);
   else if (isSettingsNotice(notice)) applySettings(notice.settings);
+  else if (isDigestNotice(notice) && scanner) {
+    // Papers were imported or removed: mark the page again against what the worker knows now.
+    stopDetection();
+    startDetection();
+  }
 }
 
 try {

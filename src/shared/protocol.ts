@@ -94,6 +94,15 @@ export function isSavedNotice(value: unknown): value is SavedNotice {
   });
 }
 
+/** What the background pushes to every tab when the papers it knows change (a digest imported or removed). */
+export interface DigestNotice {
+  type: 'digest';
+}
+
+export function isDigestNotice(value: unknown): value is DigestNotice {
+  return isExactObject<DigestNotice>(value, { type: (v): v is 'digest' => v === 'digest' });
+}
+
 /** What the background pushes to every tab when the reader changes a setting. */
 export interface SettingsNotice {
   type: 'settings';

@@ -80,6 +80,10 @@ describe('importing digests from the options page', () => {
 
   it('previews a digest, imports it, and its papers are marked on a page, with related papers', async () => {
     const before = await stats(options);
+    // A tab open before the import, marked with the bundled paper only.
+    const openTab = await session.context.newPage();
+    await openTab.goto(`${server.origin}/reading.html`);
+    await openTab.locator(`[data-paperpeek-id="${bundledPaper('Pointer Networks').id}"]`).waitFor();
     await pickFile(options, 'mar14.txt', MAR14);
     const preview = options.getByTestId('import-preview');
     await preview.waitFor();
@@ -102,6 +106,11 @@ describe('importing digests from the options page', () => {
       `${before.papers + 2} papers: ${before.papers} from the Mar 13 digest and 2 imported, 0 saved`,
     );
     await popup.close();
+
+    // The tab that was already open marks the imported papers too, without a reload.
+    await openTab.locator(`[data-paperpeek-id="${paperIdForTitle(SENTINEL)}"]`).waitFor();
+    await openTab.locator(`[data-paperpeek-id="${paperIdForTitle(SET_TRANSFORMER)}"]`).waitFor();
+    await openTab.close();
 
     const page = await session.context.newPage();
     await page.goto(`${server.origin}/reading.html`);
@@ -193,9 +202,16 @@ describe('importing digests from the options page', () => {
   it('removes a digest: its papers are no longer marked, a saved one stays on the reading list', async () => {
     const sentinel = paperIdForTitle(SENTINEL);
     expect((await sendFrom(options, 'savePaper', { id: sentinel })).ok).toBe(true);
+    const openTab = await session.context.newPage();
+    await openTab.goto(`${server.origin}/reading.html`);
+    await openTab.locator(`[data-paperpeek-id="${sentinel}"]`).waitFor();
     await options.getByRole('button', { name: 'Remove mar14.txt' }).click();
     await waitFor(async () => /Removed “mar14\.txt”/.test((await options.getByTestId('import-done').textContent()) ?? ''), 'the removal');
     expect(await options.getByTestId('imported-digests').textContent()).not.toContain('mar14.txt');
+    // An open tab drops the marks of the removed papers and keeps the bundled one.
+    await waitFor(async () => (await openTab.locator(`[data-paperpeek-id="${sentinel}"]`).count()) === 0, 'the removed paper’s mark to go');
+    await openTab.locator(`[data-paperpeek-id="${bundledPaper('Pointer Networks').id}"]`).waitFor();
+    await openTab.close();
 
     const page = await session.context.newPage();
     await page.goto(`${server.origin}/reading.html`);
