@@ -3,15 +3,14 @@
  * preview, commit, detection of the imported papers on a served page, removal,
  * and every kind of bad input leaving the database as it was.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paperIdForTitle } from '../../src/shared/normalize';
 import { bundledPaper } from './bundled-papers';
-import { launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
+import { axeViolations, launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
 
 const OPTIONS = 'src/options/index.html';
 
@@ -226,20 +225,13 @@ describe('importing digests from the options page', () => {
   });
 
   it('has no axe violations with a preview, its problems and the imported digests, light and dark', async () => {
-    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     for (const scheme of ['light', 'dark'] as const) {
       await options.emulateMedia({ colorScheme: scheme });
       await options.reload();
       await options.getByTestId('imported-digests').waitFor();
       await pickFile(options, 'broken.txt', 'Mar 16\n\nA title without its abstract\n');
       await options.getByTestId('import-problems').waitFor();
-      await options.evaluate(axeSource);
-      const violations = await options.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
-        const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-      });
-      expect(violations, scheme).toEqual([]);
+      expect(await axeViolations(options), scheme).toEqual([]);
     }
   });
 });

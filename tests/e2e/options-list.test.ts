@@ -7,23 +7,13 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SavedPaper } from '../../src/shared/types';
 import { BUNDLED_PAPERS } from './bundled-papers';
 import { launchExtension, openExtensionPage, sendFrom, waitFor, type ExtensionSession } from './harness';
 
 const OPTIONS = 'src/options/index.html';
 
-interface Saved {
-  id: string;
-  title: string;
-  abstract: string;
-  links: string[];
-  digestDate: string;
-  savedAt: number;
-  status: string;
-  note: string;
-}
-
-const listSaved = async (page: Page) => ((await sendFrom(page, 'listSaved', {})).value as { papers: Saved[] }).papers;
+const listSaved = async (page: Page) => ((await sendFrom(page, 'listSaved', {})).value as unknown as { papers: SavedPaper[] }).papers;
 
 /** chrome.storage.sync as an extension page sees it. */
 type StorageGlobal = {
