@@ -130,6 +130,7 @@ export async function buildImportedLayer(
   bundled: BundledDigestMeta,
   records: readonly ImportRecord[],
   now: () => number = Date.now,
+  relatedLimit: number = FULL_RELATED_LIMIT,
 ): Promise<LayerBuild> {
   const startedAt = now();
   const ordered = [...records].sort((a, b) => a.importedAt - b.importedAt || a.id.localeCompare(b.id));
@@ -150,11 +151,11 @@ export async function buildImportedLayer(
   const newestFirst = [...papers].reverse();
   let relatedScope: ImportedLayerMeta['relatedScope'] = 'recent';
   let relatedInput: IndexedPaper[];
-  if (bundled.count + papers.length <= FULL_RELATED_LIMIT) {
+  if (bundled.count + papers.length <= relatedLimit) {
     relatedScope = 'all';
     relatedInput = [...newestFirst, ...(await allBundledPapers(db))];
   } else {
-    relatedInput = newestFirst.slice(0, FULL_RELATED_LIMIT);
+    relatedInput = newestFirst.slice(0, relatedLimit);
   }
   const related = relatedInput.length > 1 ? packRelated(buildRelated(relatedInput)) : null;
 

@@ -19,7 +19,7 @@ import { digestContentId, parseImportChunk, type ImportSummary } from '../shared
 import { normalizeTitle } from '../shared/normalize';
 import type { BundledDigestMeta, ImportRecord, PaperPeekDatabase } from './db';
 import type { DigestLoader } from './digest-loader';
-import { bundledIdsAmong, buildImportedLayer, layerIdsAmong, type Corpus, type ImportedLayerMeta, type LayerBuild } from './imported-layer';
+import { FULL_RELATED_LIMIT, bundledIdsAmong, buildImportedLayer, layerIdsAmong, type Corpus, type ImportedLayerMeta, type LayerBuild } from './imported-layer';
 
 export const IMPORTED_LAYER_KEY = 'importedLayer';
 export const IMPORTED_SIGNATURES_KEY = 'importedSignatures';
@@ -71,7 +71,13 @@ export const summaryOf = ({ id, name, digestDate, importedAt, count, added }: Im
   added,
 });
 
-export function createImportCatalog(db: PaperPeekDatabase, loader: DigestLoader, now: () => number = Date.now): ImportCatalog {
+export function createImportCatalog(
+  db: PaperPeekDatabase,
+  loader: DigestLoader,
+  now: () => number = Date.now,
+  /** Papers related papers are recomputed over at most (imported-layer.ts). */
+  relatedLimit: number = FULL_RELATED_LIMIT,
+): ImportCatalog {
   const staged = new Map<string, Staged>();
   let cached: Promise<Corpus> | null = null;
   // Layer changes run one at a time: two imports committed at once must not each
@@ -123,7 +129,7 @@ export function createImportCatalog(db: PaperPeekDatabase, loader: DigestLoader,
         // Another request may have rebuilt it while this one waited.
         const [current, currentLayerMeta] = await Promise.all([records(), storedLayer()]);
         if (isCurrent(currentLayerMeta, bundled, current)) return currentLayerMeta as ImportedLayerMeta;
-        const build = await buildImportedLayer(db, bundled, current, now);
+        const build = await buildImportedLayer(db, bundled, current, now, relatedLimit);
         await swapIn(build, async () => undefined);
         return build.meta;
       });
@@ -221,7 +227,7 @@ export function createImportCatalog(db: PaperPeekDatabase, loader: DigestLoader,
             added: ids.filter((id) => !inBundle.has(id) && !inLayer.has(id)).length,
             rowsKey: entry.rowsKey,
           };
-          const build = await buildImportedLayer(db, bundled, [...(await records()), record], now);
+          const build = await buildImportedLayer(db, bundled, [...(await records()), record], now, relatedLimit);
           await swapIn(build, () => db.imports.add(record));
           cached = Promise.resolve({ bundled, imported: build.meta });
           return summaryOf(record);
@@ -247,7 +253,7 @@ export function createImportCatalog(db: PaperPeekDatabase, loader: DigestLoader,
         const record = await db.imports.get(id);
         if (!record) return false;
         const rest = (await records()).filter((r) => r.id !== id);
-        const build = rest.length > 0 ? await buildImportedLayer(db, bundled, rest, now) : null;
+        const build = rest.length > 0 ? await buildImportedLayer(db, bundled, rest, now, relatedLimit) : null;
         await swapIn(build, async () => {
           await db.imports.delete(id);
           await db.importPapers.where('rowsKey').equals(record.rowsKey).delete();

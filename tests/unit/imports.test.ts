@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaperPeekDatabase } from '../../src/background/db';
 import { createDigestLoader, type BundledDigestInfo, type DigestPart } from '../../src/background/digest-loader';
 import { createHandlers, type Handlers } from '../../src/background/handlers';
-import { IMPORTED_LAYER_KEY } from '../../src/background/imports';
+import { IMPORTED_LAYER_KEY, createImportCatalog } from '../../src/background/imports';
 import { bucketCountFor, bucketize } from '../../src/shared/paper-buckets';
 import { digestContentId, IMPORT_CHUNK_PAPERS } from '../../src/shared/digest-import';
 import { parseDigest } from '../../src/shared/digest-parser';
@@ -66,9 +66,10 @@ afterEach(async () => {
   await db.delete();
 });
 
-function handlersFor(version = 'v1', bundled = BUNDLED): Handlers {
+function handlersFor(version = 'v1', bundled = BUNDLED, relatedLimit?: number): Handlers {
   const digest = packaged(version, bundled);
-  return createHandlers(db, createDigestLoader(db, digest.info, digest.read), now);
+  const loader = createDigestLoader(db, digest.info, digest.read);
+  return createHandlers(db, loader, now, undefined, createImportCatalog(db, loader, now, relatedLimit));
 }
 
 /** Parses and imports a digest the way the options page does: check, begin, chunks, commit. */
@@ -266,5 +267,20 @@ describe('the imported layer across restarts and updates', () => {
     const layer = (await db.meta.get(IMPORTED_LAYER_KEY))?.value as { importIds: string[]; count: number };
     expect(layer.importIds).toHaveLength(2);
     expect(layer.count).toBe(2);
+  });
+
+  it('past the limit, recomputes related papers over the newest papers only; the bundled ones keep theirs', async () => {
+    const h = handlersFor('v1', BUNDLED, 4);
+    const { parsed } = await importDigest(h, digestText([IMPORTED[0]!, IMPORTED[2]!, { title: 'Pointer Graph Networks', abstract: 'Graph neural networks with pointers to input positions, learning to execute algorithms over sets of elements.' }]));
+    const layer = (await db.meta.get(IMPORTED_LAYER_KEY))?.value as { relatedScope: string };
+    expect(layer.relatedScope).toBe('recent');
+    const importedIds = new Set(parsed.papers.map((p) => p.id));
+    const bundledIds = new Set(BUNDLED.map((p) => p.id));
+    const ofImported = unwrap(await h.getPaper({ id: parsed.papers[2]!.id }, 'content-script')).related.map((r) => r.id);
+    expect(ofImported.length).toBeGreaterThan(0);
+    expect(ofImported.every((id) => importedIds.has(id))).toBe(true);
+    // Within the limit (the first test) Pointer Networks gains an imported neighbour; past it, it keeps the bundled pack's.
+    const ofBundled = unwrap(await h.getPaper({ id: paperIdForTitle('Pointer Networks') }, 'content-script')).related.map((r) => r.id);
+    expect(ofBundled.filter((id) => !bundledIds.has(id))).toEqual([]);
   });
 });
