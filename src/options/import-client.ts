@@ -18,8 +18,8 @@ export interface DigestPreview {
   count: number;
   problems: DigestProblem[];
   contentId: string;
-  /** The papers as JSON chunks, as they are sent (parse-protocol.ts). */
-  chunks: string[];
+  /** The papers as UTF-8 JSON chunks (parse-protocol.ts), decoded one at a time as they are sent. */
+  chunks: Uint8Array[];
   /** Titles of the papers the extension does not know yet, in file order. */
   freshTitles: string[];
   /** How many of the digest's papers are already known (bundled or imported). */
@@ -101,8 +101,9 @@ export async function commitDigest(preview: DigestPreview, onProgress: (p: Impor
   const { token } = begun.value;
   const total = preview.count;
   onProgress({ stage: 'writing', done: 0, total });
-  for (const [index, papers] of preview.chunks.entries()) {
-    const sent = await call('addImportChunk', { token, index, papers });
+  const decoder = new TextDecoder();
+  for (const [index, chunk] of preview.chunks.entries()) {
+    const sent = await call('addImportChunk', { token, index, papers: decoder.decode(chunk) });
     if (!sent.ok) {
       await call('cancelImport', { token });
       return sent;

@@ -21,10 +21,10 @@ export type ParseReply =
       ids: string[];
       titles: string[];
       /**
-       * The papers as JSON, IMPORT_CHUNK_PAPERS a chunk, ready to send: strings
-       * cross to the page and on to the worker without a long structured clone
-       * of thousands of objects on the page's main thread.
+       * The papers as UTF-8 JSON, IMPORT_CHUNK_PAPERS a chunk, transferred (not
+       * copied) to the page, which decodes one chunk at a time as it sends it:
+       * no long structured clone of thousands of papers on the page's main thread.
        */
-      chunks: string[];
+      chunks: Uint8Array[];
     }
   | { type: 'failed'; message: string };

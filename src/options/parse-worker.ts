@@ -9,7 +9,7 @@ import type { ParseReply, ParseRequest } from './parse-protocol';
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<ParseRequest>) => void) | null;
-  postMessage(reply: ParseReply): void;
+  postMessage(reply: ParseReply, transfer?: Transferable[]): void;
 };
 
 scope.onmessage = (event) => {
@@ -23,18 +23,22 @@ scope.onmessage = (event) => {
         onProgress: (fraction) => scope.postMessage({ type: 'progress', stage: 'parsing', fraction }),
       });
       const { papers, problems, digestDate } = parsed;
-      const chunks: string[] = [];
-      for (let i = 0; i < papers.length; i += IMPORT_CHUNK_PAPERS) chunks.push(JSON.stringify(papers.slice(i, i + IMPORT_CHUNK_PAPERS)));
-      scope.postMessage({
-        type: 'parsed',
-        name: request.name,
-        problems,
-        digestDate,
-        contentId: digestContentId(papers),
-        ids: papers.map((p) => p.id),
-        titles: papers.map((p) => p.title),
-        chunks,
-      });
+      const encoder = new TextEncoder();
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < papers.length; i += IMPORT_CHUNK_PAPERS) chunks.push(encoder.encode(JSON.stringify(papers.slice(i, i + IMPORT_CHUNK_PAPERS))));
+      scope.postMessage(
+        {
+          type: 'parsed',
+          name: request.name,
+          problems,
+          digestDate,
+          contentId: digestContentId(papers),
+          ids: papers.map((p) => p.id),
+          titles: papers.map((p) => p.title),
+          chunks,
+        },
+        chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+      );
     } catch (error) {
       scope.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     }

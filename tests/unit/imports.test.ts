@@ -128,7 +128,7 @@ describe('importing a digest', () => {
       title: `Synthetic imported study number ${i} of sparse retrieval`,
       abstract: `We study sparse retrieval setting ${i} with learned term weights and report results on benchmark ${i % 7}.`,
     }));
-    const { digest, parsed } = await importDigest(h, digestText(many), 'big.txt', 1000);
+    const { digest, parsed } = await importDigest(h, digestText(many), 'big.txt');
     expect(digest.count).toBe(2500);
     const last = parsed.papers[2499] as Paper;
     expect(unwrap(await h.getPaper({ id: last.id }, 'content-script')).paper?.title).toBe(last.title);
