@@ -8,7 +8,7 @@ import { formatProblem } from '../src/shared/types';
 import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files';
 import { bucketCountFor, bucketize } from '../src/shared/paper-buckets';
 import { buildRelated, packRelated, packedToJson } from '../src/shared/related';
-import { packageSearchIndex } from '../src/shared/search';
+import { packageSearchIndex } from '../src/shared/search-indexer';
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
@@ -26,7 +26,7 @@ function packageRelated(bundle: DigestBundle): string {
 
 /**
  * The popup's full-text index (FlexSearch postings in shards of neighbouring
- * terms, src/shared/search-postings.ts), built here so the popup only reads the
+ * terms, src/shared/search-indexer.ts), built here so the popup only reads the
  * files a query needs. Carries the digest version like the parts.
  */
 function packageSearch(bundle: DigestBundle): { path: string; source: string }[] {

@@ -1,12 +1,12 @@
 /**
  * The popup's search (src/shared/search.ts): the packaged index built at build
  * time (scripts/vite-digest-plugin.ts), opened once per popup opening. Opening
- * reads the vocabulary and the paper list; each query then reads the index
- * shards it needs.
+ * reads the vocabulary; each query then reads the shards it needs, while `warm`
+ * reads the paper list and the title postings in the background.
  *
  * Runtime papers (digest import, issue 7) join here: once the worker can list
  * the papers it imported, read them after the first paint and hand them to
- * `search.addDocuments(papers)` (SearchDoc: id, title, abstract, digestDate).
+ * `await search.addDocuments(papers)` (SearchDoc: id, title, abstract, digestDate).
  * They are then searched and ranked with the bundled ones, and one with the id
  * of a bundled paper replaces it.
  */
@@ -25,6 +25,10 @@ async function read(path: string): Promise<string> {
 export function paperSearch(): Promise<PaperSearch> {
   loading ??= PaperSearch.open(read).then((search) => {
     performance.mark('paperpeek-search-ready');
+    void search.warm().then(
+      () => performance.mark('paperpeek-search-warm'),
+      () => undefined,
+    );
     return search;
   });
   loading.catch(() => (loading = null));

@@ -2,11 +2,13 @@
  * Full-text search over the digest, for the popup: results as you type over
  * titles and abstracts, title matches first, prefixes and typos forgiven.
  *
- * The index is built at build time (src/shared/search-postings.ts, from
- * scripts/vite-digest-plugin.ts): FlexSearch postings, where each paper holding
- * a term sits in a score slot (FlexSearch's positional scoring; title slots come
- * before abstract slots). `PaperSearch.open` reads only the vocabulary and the
- * paper list; a query then reads the shards of the terms it needs.
+ * The index is built at build time (src/shared/search-indexer.ts, from
+ * scripts/vite-digest-plugin.ts; format in src/shared/search-postings.ts):
+ * FlexSearch postings, where each paper holding a term sits in a score slot
+ * (FlexSearch's positional scoring; title slots come before abstract slots).
+ * `PaperSearch.open` reads only the vocabulary; a query reads the postings
+ * shards of its terms and the paper shards of the papers it shows, and `warm`
+ * reads the paper list and title postings in the background.
  *
  * A query word becomes index terms: itself, its most frequent completions (as you
  * type) and, from 4 letters, the terms one edit away (two from 9 letters) found in
@@ -22,16 +24,16 @@
  *
  * Pure: no DOM, no browser API; files come through the `ReadFile` callback.
  */
+import type { Index } from 'flexsearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import {
   ABSTRACT_SLOTS,
   META_PATH,
-  PAPERS_PATH,
+  PAPERS_PER_SHARD,
   TITLE_SLOTS,
   abstractShardPath,
-  fieldIndex,
   normalizeTerm,
-  postingsOf,
+  paperShardPath,
   titleShardPath,
   wordsOf,
   type Field,
@@ -40,7 +42,7 @@ import {
   type Slots,
 } from './search-postings';
 
-export { SEARCH_DIR, normalizeTerm, packageSearchIndex, wordsOf } from './search-postings';
+export { SEARCH_DIR, normalizeTerm, wordsOf } from './search-postings';
 
 export interface SearchDoc {
   id: string;
@@ -105,10 +107,11 @@ export function hasRun(text: string, words: readonly string[]): boolean {
   return false;
 }
 
-/** hasRun on a title already normalised (normalizeTerm), with a quick test first. */
-function holdsRun(normalized: string, words: readonly string[]): boolean {
-  if (words.length < 2 || !words.every((w) => normalized.includes(w))) return false;
-  return hasRun(normalized, words);
+/** hasRun as one regular expression, to test many normalised titles (normalizeTerm) quickly. */
+function runPattern(words: readonly string[]): RegExp | null {
+  if (words.length < 2) return null;
+  const gap = '[^\\p{L}\\p{N}]+';
+  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${words.map(escapeRegExp).join(gap)}`, 'u');
 }
 
 export const MAX_RESULTS = 30;
@@ -126,7 +129,11 @@ export const COMPLETIONS = 10;
 /** Terms a typo stands for, closest first. */
 const TYPO_TERMS = 5;
 /** Title-matching candidates checked for the query as typed (`adjacent`), in rank order. */
-const ADJACENT_WINDOW = 300;
+const ADJACENT_WINDOW = 100;
+/** Vocabulary terms put in the typo tree per slice of `warm`. */
+const TYPO_SLICE = 2_000;
+/** Files `warm` reads at a time. */
+const WARM_READS = 3;
 const MAX_WORDS = 32;
 const ALL_SLOTS = TITLE_SLOTS + ABSTRACT_SLOTS;
 /** `matched` value of a bundled paper a runtime paper replaced: never a candidate. */
@@ -151,7 +158,8 @@ interface Plan {
   allTerms: string[];
 }
 
-type Missing = { field: Field; shard: number }[];
+type Kind = Field | 'papers';
+type Missing = { kind: Kind; shard: number }[];
 
 const lowerBound = (sorted: readonly string[], key: string): number => {
   let lo = 0;
@@ -182,17 +190,19 @@ function upperIndex(starts: readonly number[], i: number): number {
  */
 export class PaperSearch {
   private readonly terms: string[];
-  private readonly lines: string[];
   private readonly postings: Record<Field, Map<string, Slots>> = { title: new Map(), abstract: new Map() };
-  private readonly shards: Record<Field, Map<number, Promise<void>>> = { title: new Map(), abstract: new Map() };
-  private readonly loadedShards: Record<Field, Set<number>> = { title: new Set(), abstract: new Set() };
-  private typoTree: SearchableMap<number> | null = null;
+  private readonly papers = new Map<number, string[]>();
+  private readonly reads: Record<Kind, Map<number, Promise<void>>> = { title: new Map(), abstract: new Map(), papers: new Map() };
+  private readonly loaded: Record<Kind, Set<number>> = { title: new Set(), abstract: new Set(), papers: new Set() };
+  private readonly typoTree = new SearchableMap<number>();
+  private typoTerms = 0;
+  private warming: Promise<void> | null = null;
   private bundledNumbers: Map<string, number> | null = null;
   private hidden = 0;
   // Runtime papers: numbered after the bundled ones, indexed by FlexSearch here.
   private readonly runtime: SearchDoc[] = [];
   private readonly runtimeNumber = new Map<string, number>();
-  private readonly runtimeIndex = { title: fieldIndex('title'), abstract: fieldIndex('abstract') };
+  private runtimeIndex: Record<Field, Index> | null = null;
   private runtimePostings: Record<Field, Postings> = { title: new Map(), abstract: new Map() };
   private runtimeVocabulary = new SearchableMap<number>();
   // Scratch per paper number, zero between queries (matched: HIDDEN for replaced papers).
@@ -204,12 +214,9 @@ export class PaperSearch {
   private constructor(
     private readonly read: ReadFile,
     private readonly meta: SearchMeta,
-    papers: string,
     private readonly prefixBudget: number,
   ) {
     this.terms = meta.terms === '' ? [] : meta.terms.split('\n');
-    this.lines = meta.count === 0 ? [] : papers.split('\n');
-    if (this.lines.length !== meta.count) throw new Error(`search index: ${this.lines.length} papers listed, ${meta.count} indexed`);
     this.matched = new Uint8Array(meta.count);
     this.slot = new Uint8Array(meta.count);
     this.titleHit = new Uint8Array(meta.count);
@@ -217,13 +224,36 @@ export class PaperSearch {
   }
 
   /**
-   * Reads the vocabulary and the paper list (META_PATH, PAPERS_PATH); shards follow
-   * on demand. `prefixBudget`: postings a prefix may stand for before it is cut to
-   * its most frequent completions (PREFIX_BUDGET).
+   * Reads the vocabulary (META_PATH); shards follow on demand. `prefixBudget`:
+   * postings a prefix may stand for before it is cut to its most frequent
+   * completions (PREFIX_BUDGET).
    */
   static async open(read: ReadFile, options: { prefixBudget?: number } = {}): Promise<PaperSearch> {
-    const [meta, papers] = await Promise.all([read(META_PATH), read(PAPERS_PATH)]);
-    return new PaperSearch(read, JSON.parse(meta) as SearchMeta, papers, options.prefixBudget ?? PREFIX_BUDGET);
+    const meta = JSON.parse(await read(META_PATH)) as SearchMeta;
+    return new PaperSearch(read, meta, options.prefixBudget ?? PREFIX_BUDGET);
+  }
+
+  /**
+   * Prepares, in the background, what most queries need: the paper list, the
+   * title postings and the typo tree, a few files at a time. Queries do not wait
+   * for it (they read what they need); call it once the popup is interactive.
+   */
+  warm(): Promise<void> {
+    this.warming ??= (async () => {
+      const jobs: (() => Promise<void>)[] = [];
+      for (let n = 0; n < this.paperShards; n++) jobs.push(() => this.loadShard('papers', n));
+      for (let n = 0; n < this.meta.titleShards.length; n++) jobs.push(() => this.loadShard('title', n));
+      await Promise.all(
+        Array.from({ length: WARM_READS }, async () => {
+          for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+        }),
+      );
+      while (this.typoTerms < this.terms.length) {
+        this.growTypos(TYPO_SLICE);
+        await new Promise((next) => setTimeout(next, 0));
+      }
+    })();
+    return this.warming;
   }
 
   /** The digest version the bundled index was built from. */
@@ -240,24 +270,29 @@ export class PaperSearch {
    * Adds papers that arrive at run time (digest import, stored by the worker),
    * to be searched and ranked with the bundled ones. A paper with the id of a
    * bundled paper replaces it; adding an id again replaces the earlier copy.
-   * Cost: about 0.15 ms per paper (FlexSearch indexing), so call it once with
-   * the batch, after the popup has painted.
+   * Loads FlexSearch and the paper list on first use; indexing costs about
+   * 0.15 ms per paper, so call it once with the batch, after the popup painted.
    */
-  addDocuments(docs: readonly SearchDoc[]): void {
+  async addDocuments(docs: readonly SearchDoc[]): Promise<void> {
+    const [{ fieldIndex, postingsOf }] = await Promise.all([
+      import('./search-indexer'),
+      Promise.all(Array.from({ length: this.paperShards }, (_, n) => this.loadShard('papers', n))),
+    ]);
+    const index = (this.runtimeIndex ??= { title: fieldIndex('title'), abstract: fieldIndex('abstract') });
     for (const doc of docs) {
       const known = this.runtimeNumber.get(doc.id);
       if (known !== undefined) {
         this.runtime[known] = doc;
         const n = this.meta.count + known;
-        this.runtimeIndex.title.update(n, doc.title);
-        this.runtimeIndex.abstract.update(n, doc.abstract);
+        index.title.update(n, doc.title);
+        index.abstract.update(n, doc.abstract);
         continue;
       }
       const n = this.meta.count + this.runtime.length;
       this.runtimeNumber.set(doc.id, this.runtime.length);
       this.runtime.push(doc);
-      this.runtimeIndex.title.add(n, doc.title);
-      this.runtimeIndex.abstract.add(n, doc.abstract);
+      index.title.add(n, doc.title);
+      index.abstract.add(n, doc.abstract);
       const bundled = this.bundledNumber(doc.id);
       if (bundled !== undefined && this.matched[bundled] !== HIDDEN) {
         this.matched[bundled] = HIDDEN;
@@ -265,7 +300,7 @@ export class PaperSearch {
       }
     }
     this.grow(this.meta.count + this.runtime.length);
-    this.runtimePostings = { title: postingsOf(this.runtimeIndex.title), abstract: postingsOf(this.runtimeIndex.abstract) };
+    this.runtimePostings = { title: postingsOf(index.title), abstract: postingsOf(index.abstract) };
     const vocabulary = new SearchableMap<number>();
     for (const field of ['title', 'abstract'] as const) {
       for (const [term, slots] of this.runtimePostings[field]) vocabulary.update(term, (df = 0) => df + dfOf(slots));
@@ -291,7 +326,7 @@ export class PaperSearch {
     for (;;) {
       const result = this.run(plan, limit);
       if (!('missing' in result)) return result.hits;
-      await Promise.all(result.missing.map(({ field, shard }) => this.loadShard(field, shard)));
+      await Promise.all(result.missing.map(({ kind, shard }) => this.loadShard(kind, shard)));
     }
   }
 
@@ -351,14 +386,16 @@ export class PaperSearch {
     return this.terms[i] === term || this.runtimePostings.title.has(term) || this.runtimePostings.abstract.has(term);
   }
 
-  /** The bundled vocabulary as a radix tree, built on the first query that needs typo tolerance. */
+  /** The bundled vocabulary as a radix tree (`warm` builds it in slices; a query needing it first finishes it). */
   private typos(): SearchableMap<number> {
-    if (!this.typoTree) {
-      const tree = new SearchableMap<number>();
-      this.terms.forEach((term, i) => tree.set(term, i));
-      this.typoTree = tree;
-    }
+    this.growTypos(this.terms.length);
     return this.typoTree;
+  }
+
+  private growTypos(count: number): void {
+    const end = Math.min(this.terms.length, this.typoTerms + count);
+    for (let i = this.typoTerms; i < end; i++) this.typoTree.set(this.terms[i] as string, i);
+    this.typoTerms = end;
   }
 
   // --- shards ------------------------------------------------------------------
@@ -371,27 +408,50 @@ export class PaperSearch {
       const i = lowerBound(this.terms, term);
       if (this.terms[i] !== term || !df[i]) continue;
       const shard = upperIndex(starts, i) - 1;
-      if (shard >= 0 && !this.loadedShards[field].has(shard) && !out.some((m) => m.shard === shard)) out.push({ field, shard });
+      if (shard >= 0 && !this.loaded[field].has(shard) && !out.some((m) => m.shard === shard)) out.push({ kind: field, shard });
     }
     return out;
   }
 
-  private loadShard(field: Field, shard: number): Promise<void> {
-    let loading = this.shards[field].get(shard);
-    if (!loading) {
-      loading = this.read(field === 'title' ? titleShardPath(shard) : abstractShardPath(shard)).then(
+  /** Paper shards to read before showing these papers. */
+  private missingPapers(numbers: Iterable<number>): Missing {
+    const out: Missing = [];
+    for (const n of numbers) {
+      if (n >= this.meta.count) continue;
+      const shard = Math.floor(n / PAPERS_PER_SHARD);
+      if (!this.loaded.papers.has(shard) && !out.some((m) => m.shard === shard)) out.push({ kind: 'papers', shard });
+    }
+    return out;
+  }
+
+  private get paperShards(): number {
+    return Math.ceil(this.meta.count / PAPERS_PER_SHARD);
+  }
+
+  private loadShard(kind: Kind, shard: number): Promise<void> {
+    let reading = this.reads[kind].get(shard);
+    if (!reading) {
+      const path = kind === 'title' ? titleShardPath(shard) : kind === 'abstract' ? abstractShardPath(shard) : paperShardPath(shard);
+      reading = this.read(path).then(
         (text) => {
-          for (const [term, slots] of JSON.parse(text) as [string, Slots][]) this.postings[field].set(term, slots);
-          this.loadedShards[field].add(shard);
+          if (kind === 'papers') {
+            const lines = text.split('\n');
+            const expected = Math.min(PAPERS_PER_SHARD, this.meta.count - shard * PAPERS_PER_SHARD);
+            if (lines.length !== expected) throw new Error(`search index: ${path} lists ${lines.length} papers, not ${expected}`);
+            this.papers.set(shard, lines);
+          } else {
+            for (const [term, slots] of JSON.parse(text) as [string, Slots][]) this.postings[kind].set(term, slots);
+          }
+          this.loaded[kind].add(shard);
         },
         (error: unknown) => {
-          this.shards[field].delete(shard);
+          this.reads[kind].delete(shard);
           throw error;
         },
       );
-      this.shards[field].set(shard, loading);
+      this.reads[kind].set(shard, reading);
     }
-    return loading;
+    return reading;
   }
 
   private parts(terms: readonly string[], field: Field): Part[] {
@@ -428,7 +488,7 @@ export class PaperSearch {
         }
         found = this.firstIn(withAbstracts()[0] as Part[], ALL_SLOTS, window, found);
       }
-      return { hits: this.rank(found, plan, want, null) };
+      return this.rank(found, plan, want, null);
     }
 
     // Every word in the title: often enough to fill the page without reading abstracts.
@@ -440,7 +500,7 @@ export class PaperSearch {
       if (missing.length > 0) return { missing };
       found = this.every(withAbstracts(), ALL_SLOTS);
     }
-    if (found.length > 0 || plan.parsed.phrases.length > 0) return { hits: this.rank(found, plan, want, null) };
+    if (found.length > 0 || plan.parsed.phrases.length > 0) return this.rank(found, plan, want, null);
     // No paper has every word: those with the most of them.
     this.reset(found);
     const known = plan.terms.flatMap((terms, i) => (terms.length > 0 ? [i] : []));
@@ -454,7 +514,7 @@ export class PaperSearch {
     if (missing.length > 0) return { missing };
     const words = withAbstracts();
     found = this.any(known.map((i) => words[i] as Part[]));
-    return { hits: this.rank(found, plan, want, plan.terms.length) };
+    return this.rank(found, plan, want, plan.terms.length);
   }
 
   /** Up to `n` papers of one word in slot order (adds to `found`, marking them in `count`). */
@@ -558,7 +618,7 @@ export class PaperSearch {
    * typed first; then every word in the title; then by slot. Reads and clears the
    * scratch marks. Only the best `want` (or ADJACENT_WINDOW) are sorted.
    */
-  private rank(found: number[], plan: Plan, want: number, words: number | null): SearchHit[] {
+  private rank(found: number[], plan: Plan, want: number, words: number | null): { hits: SearchHit[] } | { missing: Missing } {
     const { parsed } = plan;
     // Rank key: (words missing, tier, slot); tier 0 every word in the title, 1 some, 2 none.
     const keys = new Uint16Array(found.length);
@@ -574,7 +634,8 @@ export class PaperSearch {
     }
     this.reset(found);
     const compounds = parsed.compounds.map((c) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(c)}`, 'u'));
-    const checksRun = compounds.length > 0 || parsed.words.length > 1;
+    const run = compounds.length > 0 ? null : runPattern(parsed.words);
+    const checksRun = compounds.length > 0 || run !== null;
     const head = Math.min(found.length, checksRun ? Math.max(want, ADJACENT_WINDOW) : want);
     // The best `head` candidates: keys below the cut, and enough at the cut, in found order.
     let cut = 0;
@@ -593,12 +654,14 @@ export class PaperSearch {
       }
     }
     const tierOf = (key: number) => Math.floor(key / ALL_SLOTS) % 3;
+    const missing = this.missingPapers(best.map((i) => found[i] as number));
+    if (missing.length > 0) return { missing };
     const adjacent = new Set<number>();
     if (checksRun) {
       for (const i of best) {
         if (tierOf(keys[i] as number) > 1) continue;
         const title = normalizeTerm(this.paper(found[i] as number).title);
-        if (compounds.length > 0 ? compounds.every((c) => c.test(title)) : holdsRun(title, parsed.words)) adjacent.add(i);
+        if (run ? run.test(title) : compounds.every((c) => c.test(title))) adjacent.add(i);
       }
     }
     const group = (i: number) => {
@@ -606,7 +669,7 @@ export class PaperSearch {
       return Math.floor(key / (3 * ALL_SLOTS)) * 3 + (tierOf(key) > 1 ? 2 : adjacent.has(i) ? 0 : 1);
     };
     best.sort((a, b) => group(a) - group(b) || (keys[a] as number) - (keys[b] as number) || a - b);
-    return best.slice(0, want).map((i) => {
+    const hits = best.slice(0, want).map((i) => {
       const key = keys[i] as number;
       const paper = this.paper(found[i] as number);
       return {
@@ -619,20 +682,25 @@ export class PaperSearch {
         adjacent: adjacent.has(i),
       };
     });
+    return { hits };
   }
 
   // --- papers ----------------------------------------------------------------------
 
+  /** A paper to show (its paper shard loaded: see missingPapers). */
   private paper(n: number): { id: string; title: string; digestDate: string } {
     if (n >= this.meta.count) return this.runtime[n - this.meta.count] as SearchDoc;
-    const [id = '', title = '', digestDate = ''] = (this.lines[n] as string).split('\t');
+    const line = this.papers.get(Math.floor(n / PAPERS_PER_SHARD))?.[n % PAPERS_PER_SHARD] ?? '';
+    const [id = '', title = '', digestDate = ''] = line.split('\t');
     return { id, title, digestDate };
   }
 
+  /** The number of a bundled paper by id (every paper shard loaded). */
   private bundledNumber(id: string): number | undefined {
     if (!this.bundledNumbers) {
-      this.bundledNumbers = new Map();
-      this.lines.forEach((line, n) => this.bundledNumbers?.set(line.slice(0, line.indexOf('\t')), n));
+      const numbers = new Map<string, number>();
+      for (const [shard, lines] of this.papers) lines.forEach((line, i) => numbers.set(line.slice(0, line.indexOf('\t')), shard * PAPERS_PER_SHARD + i));
+      this.bundledNumbers = numbers;
     }
     return this.bundledNumbers.get(id);
   }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
 import { formatDigest, generatePapers } from '../../scripts/synthetic-digest';
 import { parseDigest } from '../../src/shared/digest-parser';
-import { COMPLETIONS, COMPLETIONS_SHORT, PaperSearch, containsPhrase, hasRun, highlight, packageSearchIndex, parseQuery, type SearchDoc } from '../../src/shared/search';
-import { META_PATH, PAPERS_PATH, SEARCH_DIR } from '../../src/shared/search-postings';
+import { COMPLETIONS, COMPLETIONS_SHORT, PaperSearch, containsPhrase, hasRun, highlight, parseQuery, type SearchDoc } from '../../src/shared/search';
+import { packageSearchIndex } from '../../src/shared/search-indexer';
+import { META_PATH, PAPERS_PER_SHARD, paperShardPath } from '../../src/shared/search-postings';
 
 const papers: SearchDoc[] = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR)).papers.map(({ id, title, abstract, digestDate }) => ({ id, title, abstract, digestDate }));
 
@@ -97,19 +98,33 @@ describe('search over the bundled digest', () => {
 });
 
 describe('the packaged index', () => {
-  it('opens with the vocabulary and paper list only, then reads the shards a query needs', async () => {
+  it('opens with the vocabulary only, then reads the shards a query needs', async () => {
     const { search, reads, files } = await open(papers, 4_000);
-    expect(reads).toEqual([META_PATH, PAPERS_PATH]);
+    expect(reads).toEqual([META_PATH]);
     expect(search.size).toBe(papers.length);
     expect(search.searchLoaded(parseQuery('pointer'))).toBeNull();
     const hits = await search.search(parseQuery('pointer'));
     expect(hits.map((h) => h.title)).toContain('Pointer Networks');
     expect(search.searchLoaded(parseQuery('pointer'))).toEqual(hits);
-    const shards = [...files.keys()].filter((p) => p !== META_PATH && p !== PAPERS_PATH);
-    const read = reads.filter((p) => p.startsWith(`${SEARCH_DIR}/`) && p !== META_PATH && p !== PAPERS_PATH);
-    expect(shards.length).toBeGreaterThan(10);
+    expect(reads).toContain(paperShardPath(0));
+    const postings = [...files.keys()].filter((p) => /\/[at]-\d+\.json$/.test(p));
+    const read = reads.filter((p) => /\/[at]-\d+\.json$/.test(p));
+    expect(postings.length).toBeGreaterThan(10);
     expect(read.length).toBeGreaterThan(0);
-    expect(read.length).toBeLessThan(shards.length / 2);
+    expect(read.length).toBeLessThan(postings.length / 2);
+  });
+
+  it('warms up in the background: the paper list and every title shard, then title queries read nothing', async () => {
+    const { search, reads, files } = await open(papers, 4_000, 100);
+    await search.warm();
+    const wanted = [...files.keys()].filter((p) => /\/(p|t)-\d+\.(txt|json)$/.test(p));
+    expect(wanted.length).toBeGreaterThan(2);
+    expect(reads).toEqual(expect.arrayContaining(wanted));
+    expect(reads.some((p) => /\/a-\d+\.json$/.test(p))).toBe(false);
+    // A short prefix past the budget matches titles only: answered at once.
+    const hits = search.searchLoaded(parseQuery('g'));
+    expect(hits?.length).toBeGreaterThan(0);
+    expect(reads.some((p) => /\/a-\d+\.json$/.test(p))).toBe(false);
   });
 
   it('gives the same results however finely it is sharded', async () => {
@@ -121,9 +136,15 @@ describe('the packaged index', () => {
 
   it('bounds the work of prefixes: past the budget, a few frequent completions; 1–2 letters in titles only', async () => {
     const docs = parseDigest(formatDigest(generatePapers(3000)), 'synthetic.txt').papers;
+    expect(docs.length).toBeGreaterThan(PAPERS_PER_SHARD);
     const { search } = await open(docs);
     const short = await search.search(parseQuery('l'));
     expect(short.length).toBe(30);
+    // Papers are read back right across paper shards.
+    const byId = new Map(docs.map((d) => [d.id, d.title]));
+    const late = await search.search(parseQuery('learning'), 0);
+    expect(late.some((h) => docs.findIndex((d) => d.id === h.id) >= PAPERS_PER_SHARD)).toBe(true);
+    for (const hit of [...short, ...late]) expect(hit.title).toBe(byId.get(hit.id));
     expect(short.every((h) => h.inTitle)).toBe(true);
     expect(short[0]?.terms.length).toBeLessThanOrEqual(COMPLETIONS_SHORT + 1);
     // Under the budget (the small real digest), a prefix stands for every completion, in titles and abstracts.
@@ -154,7 +175,7 @@ describe('runtime papers (digest import)', () => {
 
   it('are found, with typos and accents folded, and ranked with the bundled papers', async () => {
     const { search } = await open(papers);
-    search.addDocuments([imported]);
+    await search.addDocuments([imported]);
     expect(search.size).toBe(papers.length + 1);
     expect((await search.search(parseQuery('quoka'))).map((h) => h.id)).toEqual(['runtime-1']);
     expect((await search.search(parseQuery('ecoute'))).map((h) => h.id)).toEqual(['runtime-1']);
@@ -173,7 +194,7 @@ describe('runtime papers (digest import)', () => {
   it('replace a bundled paper with the same id, and an earlier runtime copy', async () => {
     const { search } = await open(papers);
     const pointer = paper('Pointer Networks');
-    search.addDocuments([{ ...pointer, title: 'Pointer Networks, Revised by Wombats', abstract: 'No longer about convex hulls.' }]);
+    await search.addDocuments([{ ...pointer, title: 'Pointer Networks, Revised by Wombats', abstract: 'No longer about convex hulls.' }]);
     expect(search.size).toBe(papers.length);
     const hits = await search.search(parseQuery('pointer networks'));
     expect(hits.filter((h) => h.id === pointer.id).map((h) => h.title)).toEqual(['Pointer Networks, Revised by Wombats']);
@@ -183,7 +204,7 @@ describe('runtime papers (digest import)', () => {
     expect(before).toContain(pointer.id);
     expect((await search.search(parseQuery('combinatorial'))).map((h) => h.id)).not.toContain(pointer.id);
 
-    search.addDocuments([{ ...pointer, title: 'Pointer Networks, Revised by Numbats', abstract: '' }]);
+    await search.addDocuments([{ ...pointer, title: 'Pointer Networks, Revised by Numbats', abstract: '' }]);
     expect(search.size).toBe(papers.length);
     expect(await search.search(parseQuery('wombats'))).toEqual([]);
     expect((await search.search(parseQuery('numbats'))).map((h) => h.title)).toEqual(['Pointer Networks, Revised by Numbats']);
