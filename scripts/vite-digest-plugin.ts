@@ -8,7 +8,9 @@ import { formatProblem } from '../src/shared/types';
 import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files';
 import { bucketCountFor, bucketize } from '../src/shared/paper-buckets';
 import { buildRelated, packRelated, packedToJson } from '../src/shared/related';
+import { gzipSync } from 'node:zlib';
 import { packageSearchIndex } from '../src/shared/search-indexer';
+import { isCompressed } from '../src/shared/search-postings';
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
@@ -96,7 +98,7 @@ export function digestPlugin(seedsDir: string): Plugin {
     generateBundle() {
       packaged?.parts.forEach((source, i) => this.emitFile({ type: 'asset', fileName: digestPartPath(i), source }));
       if (related) this.emitFile({ type: 'asset', fileName: RELATED_PATH, source: related });
-      for (const { path, source } of searchFiles) this.emitFile({ type: 'asset', fileName: path, source });
+      for (const { path, source } of searchFiles) this.emitFile({ type: 'asset', fileName: path, source: isCompressed(path) ? gzipSync(source) : source });
     },
   };
 }

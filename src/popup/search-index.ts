@@ -25,7 +25,9 @@ async function read(path: string): Promise<string> {
 export function paperSearch(): Promise<PaperSearch> {
   loading ??= PaperSearch.open(read).then((search) => {
     performance.mark('paperpeek-search-ready');
-    void search.warm().then(
+    // Between steps, wait for the main thread to be idle: typing goes first.
+    const idle = () => new Promise<void>((done) => requestIdleCallback(() => done(), { timeout: 500 }));
+    void search.warm(idle).then(
       () => performance.mark('paperpeek-search-warm'),
       () => undefined,
     );

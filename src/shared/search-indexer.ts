@@ -74,8 +74,8 @@ function shard(postings: Postings, terms: readonly string[], bytes: number): { f
   return { files, starts, df };
 }
 
-/** Builds the packaged search index: every file under SEARCH_DIR, with its text. */
-export function packageSearchIndex(papers: readonly IndexedPaper[], version: string, shardBytes = SHARD_BYTES): { path: string; source: string }[] {
+/** Builds the packaged search index: every file under SEARCH_DIR, with its text (to gzip where `isCompressed`). */
+export function packageSearchIndex(papers: readonly IndexedPaper[], version: string, shardBytes: Partial<Record<Field, number>> = {}): { path: string; source: string }[] {
   const titles = fieldIndex('title');
   const abstracts = fieldIndex('abstract');
   papers.forEach((paper, n) => {
@@ -85,8 +85,8 @@ export function packageSearchIndex(papers: readonly IndexedPaper[], version: str
   const titlePostings = postingsOf(titles);
   const abstractPostings = postingsOf(abstracts);
   const terms = [...new Set([...titlePostings.keys(), ...abstractPostings.keys()])].sort();
-  const t = shard(titlePostings, terms, shardBytes);
-  const a = shard(abstractPostings, terms, shardBytes);
+  const t = shard(titlePostings, terms, shardBytes.title ?? SHARD_BYTES.title);
+  const a = shard(abstractPostings, terms, shardBytes.abstract ?? SHARD_BYTES.abstract);
   const meta: SearchMeta = {
     version,
     count: papers.length,

@@ -132,8 +132,10 @@ const TYPO_TERMS = 5;
 const ADJACENT_WINDOW = 100;
 /** Vocabulary terms put in the typo tree per slice of `warm`. */
 const TYPO_SLICE = 2_000;
+/** Query words whose expansion is remembered. */
+const EXPANSIONS_KEPT = 500;
 /** Files `warm` reads at a time. */
-const WARM_READS = 3;
+const WARM_READS = 2;
 const MAX_WORDS = 32;
 const ALL_SLOTS = TITLE_SLOTS + ABSTRACT_SLOTS;
 /** `matched` value of a bundled paper a runtime paper replaced: never a candidate. */
@@ -195,8 +197,13 @@ export class PaperSearch {
   private readonly reads: Record<Kind, Map<number, Promise<void>>> = { title: new Map(), abstract: new Map(), papers: new Map() };
   private readonly loaded: Record<Kind, Set<number>> = { title: new Set(), abstract: new Set(), papers: new Set() };
   private readonly typoTree = new SearchableMap<number>();
+  private readonly expansions = new Map<string, { terms: string[]; titleOnly: boolean }>();
   private typoTerms = 0;
   private warming: Promise<void> | null = null;
+  // Queries waiting for reads; `warm` lets them go first.
+  private waiting = 0;
+  private queried: Promise<void> = Promise.resolve();
+  private release: () => void = () => undefined;
   private bundledNumbers: Map<string, number> | null = null;
   private hidden = 0;
   // Runtime papers: numbered after the bundled ones, indexed by FlexSearch here.
@@ -234,24 +241,35 @@ export class PaperSearch {
   }
 
   /**
-   * Prepares, in the background, what most queries need: the paper list, the
-   * title postings and the typo tree, a few files at a time. Queries do not wait
-   * for it (they read what they need); call it once the popup is interactive.
+   * Prepares, in the background, what most queries need: the typo tree, the
+   * paper list and the title postings, a couple of files at a time. Queries do
+   * not wait for it (they read what they need, and go first). `pause` is awaited
+   * between steps: the popup passes an idle callback, so typing keeps the main
+   * thread. Call it once the popup is interactive.
    */
-  warm(): Promise<void> {
+  warm(pause: () => Promise<void> = () => new Promise((next) => setTimeout(next, 0))): Promise<void> {
     this.warming ??= (async () => {
+      const step = async () => {
+        await pause();
+        while (this.waiting > 0) await this.queried;
+      };
+      if (this.paperShards > 0) await this.loadShard('papers', 0);
+      while (this.typoTerms < this.terms.length) {
+        await step();
+        this.growTypos(TYPO_SLICE);
+      }
+      // The title postings, then the other papers.
       const jobs: (() => Promise<void>)[] = [];
-      for (let n = 0; n < this.paperShards; n++) jobs.push(() => this.loadShard('papers', n));
       for (let n = 0; n < this.meta.titleShards.length; n++) jobs.push(() => this.loadShard('title', n));
+      for (let n = 1; n < this.paperShards; n++) jobs.push(() => this.loadShard('papers', n));
       await Promise.all(
         Array.from({ length: WARM_READS }, async () => {
-          for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+          for (let job = jobs.shift(); job; job = jobs.shift()) {
+            await step();
+            await job();
+          }
         }),
       );
-      while (this.typoTerms < this.terms.length) {
-        this.growTypos(TYPO_SLICE);
-        await new Promise((next) => setTimeout(next, 0));
-      }
     })();
     return this.warming;
   }
@@ -306,6 +324,7 @@ export class PaperSearch {
       for (const [term, slots] of this.runtimePostings[field]) vocabulary.update(term, (df = 0) => df + dfOf(slots));
     }
     this.runtimeVocabulary = vocabulary;
+    this.expansions.clear();
   }
 
   /**
@@ -326,7 +345,12 @@ export class PaperSearch {
     for (;;) {
       const result = this.run(plan, limit);
       if (!('missing' in result)) return result.hits;
-      await Promise.all(result.missing.map(({ kind, shard }) => this.loadShard(kind, shard)));
+      if (this.waiting++ === 0) this.queried = new Promise((done) => (this.release = done));
+      try {
+        await Promise.all(result.missing.map(({ kind, shard }) => this.loadShard(kind, shard)));
+      } finally {
+        if (--this.waiting === 0) this.release();
+      }
     }
   }
 
@@ -337,10 +361,23 @@ export class PaperSearch {
     if (words.length === 0) return null;
     const quoted = new Set(parsed.phrases.flatMap((p) => p.split(' ')));
     const last = words.length - 1;
-    const short = new Set<string>();
-    const terms = words.map((w, i) => this.expand(w, i === last, quoted.has(w), short));
-    const titleOnly = words.map((w, i) => i === last && short.has(w));
+    const expanded = words.map((w, i) => this.expansion(w, i === last, quoted.has(w)));
+    const terms = expanded.map((e) => e.terms);
+    const titleOnly = expanded.map((e) => e.titleOnly);
     return { parsed: { ...parsed, words }, terms, titleOnly, allTerms: [...new Set(terms.flat())] };
+  }
+
+  /** `expand`, remembered: as you type, the words before the last one come back on every keystroke. */
+  private expansion(word: string, last: boolean, quoted: boolean): { terms: string[]; titleOnly: boolean } {
+    const key = `${last ? 'l' : 'w'}${quoted ? 'q' : 'u'}${word}`;
+    let known = this.expansions.get(key);
+    if (!known) {
+      const short = new Set<string>();
+      known = { terms: this.expand(word, last, quoted, short), titleOnly: last && short.has(word) };
+      if (this.expansions.size >= EXPANSIONS_KEPT) this.expansions.clear();
+      this.expansions.set(key, known);
+    }
+    return known;
   }
 
   private expand(word: string, last: boolean, quoted: boolean, titleOnly: Set<string>): string[] {

@@ -10,7 +10,8 @@ const papers: SearchDoc[] = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR)).pape
 
 /** The index as packaged at build time, opened as the popup opens it; `reads` lists the files read. */
 async function open(docs: readonly SearchDoc[], shardBytes?: number, prefixBudget?: number) {
-  const files = new Map(packageSearchIndex(docs, 'v1', shardBytes).map((f) => [f.path, f.source]));
+  const bytes = shardBytes === undefined ? {} : { title: shardBytes, abstract: shardBytes };
+  const files = new Map(packageSearchIndex(docs, 'v1', bytes).map((f) => [f.path, f.source]));
   const reads: string[] = [];
   const read = async (path: string) => {
     reads.push(path);
@@ -107,8 +108,8 @@ describe('the packaged index', () => {
     expect(hits.map((h) => h.title)).toContain('Pointer Networks');
     expect(search.searchLoaded(parseQuery('pointer'))).toEqual(hits);
     expect(reads).toContain(paperShardPath(0));
-    const postings = [...files.keys()].filter((p) => /\/[at]-\d+\.json$/.test(p));
-    const read = reads.filter((p) => /\/[at]-\d+\.json$/.test(p));
+    const postings = [...files.keys()].filter((p) => /\/[at]-\d+\.json\.gz$/.test(p));
+    const read = reads.filter((p) => /\/[at]-\d+\.json\.gz$/.test(p));
     expect(postings.length).toBeGreaterThan(10);
     expect(read.length).toBeGreaterThan(0);
     expect(read.length).toBeLessThan(postings.length / 2);
@@ -117,14 +118,14 @@ describe('the packaged index', () => {
   it('warms up in the background: the paper list and every title shard, then title queries read nothing', async () => {
     const { search, reads, files } = await open(papers, 4_000, 100);
     await search.warm();
-    const wanted = [...files.keys()].filter((p) => /\/(p|t)-\d+\.(txt|json)$/.test(p));
+    const wanted = [...files.keys()].filter((p) => /\/(p|t)-\d+\.(txt|json)\.gz$/.test(p));
     expect(wanted.length).toBeGreaterThan(2);
     expect(reads).toEqual(expect.arrayContaining(wanted));
-    expect(reads.some((p) => /\/a-\d+\.json$/.test(p))).toBe(false);
+    expect(reads.some((p) => /\/a-\d+\.json\.gz$/.test(p))).toBe(false);
     // A short prefix past the budget matches titles only: answered at once.
     const hits = search.searchLoaded(parseQuery('g'));
     expect(hits?.length).toBeGreaterThan(0);
-    expect(reads.some((p) => /\/a-\d+\.json$/.test(p))).toBe(false);
+    expect(reads.some((p) => /\/a-\d+\.json\.gz$/.test(p))).toBe(false);
   });
 
   it('gives the same results however finely it is sharded', async () => {
