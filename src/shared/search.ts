@@ -141,7 +141,7 @@ const ALL_SLOTS = TITLE_SLOTS + ABSTRACT_SLOTS;
 /** `matched` value of a bundled paper a runtime paper replaced: never a candidate. */
 const HIDDEN = 255;
 
-/** Reads a packaged file of the index as text (the popup fetches it from the extension). */
+/** Reads a packaged file of the index as text, a `.gz` one decompressed (the popup fetches it from the extension). */
 export type ReadFile = (path: string) => Promise<string>;
 
 /** A term's postings in one field: slot y of `slots` is rank slot `base + y`. */
