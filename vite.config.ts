@@ -9,6 +9,13 @@ import { DEFAULT_SEEDS_DIR } from './scripts/digest-files';
 const seedsDir = process.env.PAPERPEEK_SEEDS_DIR ? resolve(process.env.PAPERPEEK_SEEDS_DIR) : DEFAULT_SEEDS_DIR;
 const outDir = process.env.PAPERPEEK_OUT_DIR ?? 'dist';
 
+/**
+ * FlexSearch's compact build: the same Index and export format as its default
+ * bundle, without the worker and persistence code (whose worker bootstrap uses
+ * `Function(...)`, which the extension CSP forbids and we do not ship).
+ */
+export const FLEXSEARCH_BROWSER_BUILD = resolve(import.meta.dirname, 'node_modules/flexsearch/dist/flexsearch.compact.module.min.js');
+
 /** Where the lazily loaded hover card module lands inside the extension (see scripts/build.ts). */
 export const CARD_MODULE_PATH = 'card/card.js';
 
@@ -28,6 +35,7 @@ export default defineConfig(() => {
   }
   return {
     plugins: [digestPlugin(seedsDir), crx({ manifest: manifest as ManifestV3Export })],
+    resolve: { alias: [{ find: /^flexsearch$/, replacement: FLEXSEARCH_BROWSER_BUILD }] },
     build: {
       outDir,
       emptyOutDir: true,

@@ -62,6 +62,14 @@ export async function readPackagedJson(path: string): Promise<unknown> {
   return response.json() as Promise<unknown>;
 }
 
+/** Fetches a packaged text file (never the network); a `.gz` file is gunzipped. */
+export async function readPackagedText(path: string): Promise<string> {
+  const response = await fetch(browser.runtime.getURL(path));
+  if (!response.ok) throw new Error(`cannot read packaged file ${path}: HTTP ${response.status}`);
+  if (!path.endsWith('.gz') || !response.body) return response.text();
+  return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+}
+
 /** Accepts content scripts' lifeline ports (see content-runtime.ts); they carry no messages. */
 export function acceptLifelines(): void {
   browser.runtime.onConnect.addListener((port) => {
