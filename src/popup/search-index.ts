@@ -4,13 +4,12 @@
  * reads the vocabulary; each query then reads the shards it needs, while `warm`
  * reads the paper list and the title postings in the background.
  *
- * Runtime papers (digest import, issue 7) join here: once the worker can list
- * the papers it imported, read them after the first paint and hand them to
- * `await search.addDocuments(papers)` (SearchDoc: id, title, abstract, digestDate).
- * They are then searched and ranked with the bundled ones, and one with the id
- * of a bundled paper replaces it.
+ * Imported papers (digest import, issue 7) join after the index opens: the
+ * worker lists their search documents, and `search.addDocuments` ranks them
+ * with the bundled ones (`withImportedPapers`). Queries typed before that are
+ * answered from the bundled papers and run again once the imported ones are in.
  */
-import { readPackagedText } from '../platform/extension-api';
+import { call, readPackagedText } from '../platform/extension-api';
 import { PaperSearch } from '../shared/search';
 
 let loading: Promise<PaperSearch> | null = null;
@@ -35,4 +34,19 @@ export function paperSearch(): Promise<PaperSearch> {
   });
   loading.catch(() => (loading = null));
   return loading;
+}
+
+let importing: Promise<number> | null = null;
+
+/**
+ * Adds the imported papers to the search, once per popup opening; resolves with
+ * how many were added (0 when there are none, or the worker could not list them).
+ */
+export function withImportedPapers(search: PaperSearch): Promise<number> {
+  importing ??= call('importedSearchDocs', {}).then(async (reply) => {
+    if (!reply.ok || reply.value.docs.length === 0) return 0;
+    await search.addDocuments(reply.value.docs);
+    return reply.value.docs.length;
+  });
+  return importing;
 }

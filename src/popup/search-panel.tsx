@@ -12,7 +12,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { call } from '../platform/extension-api';
 import { MAX_RESULTS, containsPhrase, highlight, parseQuery, type PaperSearch, type ParsedQuery, type SearchHit } from '../shared/search';
 import { HighlightedText } from '../ui/highlighted-text';
-import { paperSearch } from './search-index';
+import { paperSearch, withImportedPapers } from './search-index';
 
 /** Abstracts fetched to check a quoted phrase, at most. */
 const PHRASE_CHECKS = 30;
@@ -23,11 +23,19 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
   const [loaded, setLoaded] = useState<{ parsed: ParsedQuery; hits: SearchHit[] } | null>(null);
   const [active, setActive] = useState(0);
   const [verified, setVerified] = useState<{ query: string; hits: SearchHit[] } | null>(null);
+  // Bumped once the imported papers are in the search: the query shown runs again.
+  const [imported, setImported] = useState(0);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     input.current?.focus();
-    void paperSearch().then(setIndex, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    void paperSearch().then(
+      (search) => {
+        setIndex(search);
+        void withImportedPapers(search).then((added) => added > 0 && setImported(added), () => undefined);
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
   }, []);
 
   const parsed = useMemo(() => parseQuery(query), [query]);
@@ -39,7 +47,7 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
     // The search's own share of a keystroke, for the popup benchmark.
     performance.measure('paperpeek-search', { start });
     return hits;
-  }, [index, parsed]);
+  }, [index, parsed, imported]);
   useLayoutEffect(() => {
     if (!index || now) return;
     let live = true;
@@ -50,7 +58,7 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
     return () => {
       live = false;
     };
-  }, [index, parsed, now]);
+  }, [index, parsed, now, imported]);
   const raw = now ?? (loaded?.parsed === parsed ? loaded.hits : null);
   const needsCheck = parsed.phrases.length > 0;
 

@@ -104,6 +104,16 @@ describe('importing digests from the options page', () => {
     expect(await popup.getByTestId('digest-summary').textContent()).toBe(
       `${before.papers + 2} papers: ${before.papers} from the Mar 13 digest and 2 imported, 0 saved`,
     );
+    // Search finds the imported papers, by title (with a typo) and by abstract, ranked with the bundled ones.
+    const box = popup.getByRole('combobox', { name: 'Search papers' });
+    await box.pressSequentially('set transformr', { delay: 5 });
+    await waitFor(async () => (await popup.locator(`[role="option"][data-paper-id="${paperIdForTitle(SET_TRANSFORMER)}"]`).count()) > 0, 'the imported paper in search');
+    await box.fill('');
+    await box.pressSequentially('pointer sentinel', { delay: 5 });
+    await waitFor(async () => (await popup.locator('[role="option"]').first().getAttribute('data-paper-id')) === paperIdForTitle(SENTINEL), 'the imported paper first');
+    await box.fill('');
+    await box.pressSequentially('few-shot image classification', { delay: 5 });
+    await waitFor(async () => (await popup.locator(`[role="option"][data-paper-id="${paperIdForTitle(SET_TRANSFORMER)}"]`).count()) > 0, 'a match in an imported abstract');
     await popup.close();
 
     // The tab that was already open marks the imported papers too, without a reload.

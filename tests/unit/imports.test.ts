@@ -119,6 +119,9 @@ describe('importing a digest', () => {
 
     const stats = unwrap(await h.stats({}, 'extension-page'));
     expect(stats).toMatchObject({ papers: 5, importedPapers: 2, imports: 1 });
+    // The popup's search gets the new papers' documents (the known one stays bundled).
+    const search = unwrap(await h.importedSearchDocs({}, 'extension-page'));
+    expect(search.docs.map((d) => d.title).sort()).toEqual([IMPORTED[0]!.title, IMPORTED[2]!.title].sort());
     expect(unwrap(await h.listImports({}, 'extension-page')).digests).toEqual([digest]);
   });
 
@@ -196,6 +199,7 @@ describe('importing a digest', () => {
     unwrap(await h.setSavedNote({ id: pointerSentinel.id, note: 'read before the group meeting' }, 'extension-page'));
 
     expect(unwrap(await h.removeImport({ id: digest.id }, 'extension-page'))).toEqual({ removed: true });
+    expect(unwrap(await h.importedSearchDocs({}, 'extension-page')).docs).toEqual([]);
     expect(unwrap(await h.getPaper({ id: pointerSentinel.id }, 'content-script')).paper).toBeNull();
     expect(await scanIds(h, pointerSentinel.title)).toEqual([]);
     expect(await db.importPapers.count()).toBe(0);
