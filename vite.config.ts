@@ -11,6 +11,13 @@ const outDir = process.env.PAPERPEEK_OUT_DIR ?? 'dist';
 /** PAPERPEEK_NO_MINIFY=1 keeps names readable for CPU profiles (scripts/profile-page.ts). */
 const minify = process.env.PAPERPEEK_NO_MINIFY ? false : undefined;
 
+/**
+ * FlexSearch's compact build: the same Index and export format as its default
+ * bundle, without the worker and persistence code (whose worker bootstrap uses
+ * `Function(...)`, which the extension CSP forbids and we do not ship).
+ */
+export const FLEXSEARCH_BROWSER_BUILD = resolve(import.meta.dirname, 'node_modules/flexsearch/dist/flexsearch.compact.module.min.js');
+
 /** Where the lazily loaded hover card module lands inside the extension (see scripts/build.ts). */
 export const CARD_MODULE_PATH = 'card/card.js';
 /** Where the content script's exact half lands (src/content/exact.ts, imported once there is a place to read). */
@@ -46,6 +53,7 @@ export default defineConfig(() => {
   }
   return {
     plugins: [digestPlugin(seedsDir), crx({ manifest: manifest as ManifestV3Export })],
+    resolve: { alias: [{ find: /^flexsearch$/, replacement: FLEXSEARCH_BROWSER_BUILD }] },
     build: {
       outDir,
       emptyOutDir: true,

@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { FLEXSEARCH_BROWSER_BUILD } from './vite.config';
 
 export default defineConfig({
   test: {
     projects: [
       {
+        // The FlexSearch build the extension ships (vite.config.ts).
+        resolve: { alias: [{ find: /^flexsearch$/, replacement: FLEXSEARCH_BROWSER_BUILD }] },
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],

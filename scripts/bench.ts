@@ -14,6 +14,7 @@
  * 4. Hover-card latency, warm and right after the worker stopped (scripts/bench-card.ts).
  * 5. Popup: open to first paint and interactive, keystroke latency, memory (scripts/bench-popup.ts).
  * 6. Related papers: compute time, memory and read time (scripts/bench-related.ts).
+ * 7. Digest import through the options page: preview, write and index times, the page's longest task (scripts/bench-import.ts).
  *
  *   npm run bench                 (builds first)
  *   npx tsx scripts/bench.ts [--sizes 1000,10000,100000]
@@ -31,6 +32,7 @@ import { benchPageCost } from './bench-page';
 import { benchCardLatency } from './bench-card';
 import { benchPopup } from './bench-popup';
 import { benchRelated } from './bench-related';
+import { benchImport } from './bench-import';
 import { formatTable, median } from './bench-format';
 import { generatePapers, writeDigestFiles } from './synthetic-digest';
 
@@ -195,6 +197,8 @@ async function main(): Promise<void> {
   }
   console.log('\nRelated papers (Node, synthetic digests; goal: 100k within minutes, memory linear, one read <= 5 ms)');
   console.log(await benchRelated(sizes));
+  console.log('\nDigest import from the options page (real Chromium; the page should stay responsive: no task much over 50 ms)');
+  console.log(await benchImport({ distDir: join(ROOT, 'dist'), sizes: [1000, 10000] }));
 }
 
 await main();

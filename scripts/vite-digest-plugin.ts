@@ -8,7 +8,9 @@ import { formatProblem } from '../src/shared/types';
 import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files';
 import { bucketCountFor, bucketize } from '../src/shared/paper-buckets';
 import { buildRelated, packRelated, packedToJson } from '../src/shared/related';
-import { SEARCH_INDEX_PATH, buildSearchIndex } from '../src/shared/search';
+import { gzipSync } from 'node:zlib';
+import { packageSearchIndex } from '../src/shared/search-indexer';
+import { isCompressed } from '../src/shared/search-postings';
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
@@ -25,12 +27,15 @@ function packageRelated(bundle: DigestBundle): string {
 }
 
 /**
- * The popup's full-text index (MiniSearch, src/shared/search.ts), built here so
- * the popup only deserialises it. Carries the digest version like the parts.
+ * The popup's full-text index (FlexSearch postings in shards of neighbouring
+ * terms, src/shared/search-indexer.ts), built here so the popup only reads the
+ * files a query needs. Carries the digest version like the parts.
  */
-function packageSearchIndex(bundle: DigestBundle): string {
-  const index = buildSearchIndex(bundle.papers.map(({ id, title, abstract, digestDate }) => ({ id, title, abstract, digestDate })));
-  return JSON.stringify({ version: bundle.version, index });
+function packageSearch(bundle: DigestBundle): { path: string; source: string }[] {
+  return packageSearchIndex(
+    bundle.papers.map(({ id, title, abstract, digestDate }) => ({ id, title, abstract, digestDate })),
+    bundle.version,
+  );
 }
 
 /**
@@ -58,7 +63,7 @@ export function digestPlugin(seedsDir: string): Plugin {
   let bundle: DigestBundle | undefined;
   let packaged: { bucketCount: number; parts: string[] } | undefined;
   let related: string | undefined;
-  let searchIndex: string | undefined;
+  let searchFiles: { path: string; source: string }[] = [];
   return {
     name: 'paperpeek-digest',
     buildStart() {
@@ -72,7 +77,7 @@ export function digestPlugin(seedsDir: string): Plugin {
       }
       packaged = packageParts(bundle);
       related = packageRelated(bundle);
-      searchIndex = packageSearchIndex(bundle);
+      searchFiles = packageSearch(bundle);
       for (const file of files) this.addWatchFile(file);
     },
     resolveId(id) {
@@ -93,7 +98,7 @@ export function digestPlugin(seedsDir: string): Plugin {
     generateBundle() {
       packaged?.parts.forEach((source, i) => this.emitFile({ type: 'asset', fileName: digestPartPath(i), source }));
       if (related) this.emitFile({ type: 'asset', fileName: RELATED_PATH, source: related });
-      if (searchIndex) this.emitFile({ type: 'asset', fileName: SEARCH_INDEX_PATH, source: searchIndex });
+      for (const { path, source } of searchFiles) this.emitFile({ type: 'asset', fileName: path, source: isCompressed(path) ? gzipSync(source) : source });
     },
   };
 }

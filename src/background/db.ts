@@ -5,7 +5,8 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
-import type { SavedPaper } from '../shared/types';
+import type { ImportSummary } from '../shared/digest-import';
+import type { IndexedPaper, SavedPaper } from '../shared/types';
 
 export interface MetaRow {
   name: string;
@@ -21,6 +22,19 @@ export interface BundledDigestMeta {
   loadedAt: number;
   /** How long the load took (read, parse and write), for diagnostics and benchmarks. */
   loadMs: number;
+}
+
+/** A digest the reader imported, as the options page lists it. */
+export interface ImportRecord extends ImportSummary {
+  /** The `importPapers` rows that hold its papers (written before the record, see imports.ts). */
+  rowsKey: string;
+}
+
+/** Up to IMPORT_CHUNK_PAPERS papers of one imported digest. */
+export interface ImportPapersRow {
+  rowsKey: string;
+  chunk: number;
+  papers: IndexedPaper[];
 }
 
 export const DATABASE_NAME = 'paperpeek';
@@ -40,6 +54,10 @@ export class PaperPeekDatabase extends Dexie {
   keyBuckets!: EntityTable<KeyBucket, 'bucket'>;
   saved!: EntityTable<SavedPaper, 'id'>;
   meta!: EntityTable<MetaRow, 'name'>;
+  imports!: EntityTable<ImportRecord, 'id'>;
+  importPapers!: Dexie.Table<ImportPapersRow, [string, number]>;
+  importedPaperBuckets!: EntityTable<PaperBucket, 'bucket'>;
+  importedKeyBuckets!: EntityTable<KeyBucket, 'bucket'>;
 
   constructor(name: string = DATABASE_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -50,6 +68,16 @@ export class PaperPeekDatabase extends Dexie {
       keyBuckets: 'bucket',
       saved: 'id, savedAt, status',
       meta: 'name',
+    });
+    // Version 2 (0.2.0): imported digests (the record, the papers as imported) and
+    // the imported layer the worker derives from them: the papers of every import
+    // that the bundled digest does not hold, in hash buckets of their own
+    // (src/background/imports.ts). Nothing of version 1 changes, so no upgrade runs.
+    this.version(2).stores({
+      imports: 'id, importedAt',
+      importPapers: '[rowsKey+chunk], rowsKey',
+      importedPaperBuckets: 'bucket',
+      importedKeyBuckets: 'bucket',
     });
   }
 }

@@ -2,31 +2,36 @@
  * The background's answers to each protocol method. Payloads arrive already
  * validated by the router; every handler that reads papers waits for the digest.
  */
-import { paperBucketOf } from '../shared/paper-buckets';
 import { renderedUnits, spansOf } from '../shared/rendered-scan';
-import { unitsOf, type Method, type Payload, type RelatedPaper, type Reply, type SavedNotice, type SettingsNotice, type SenderKind } from '../shared/protocol';
+import {
+  unitsOf,
+  type Method,
+  type Payload,
+  type RelatedPaper,
+  type Reply,
+  type DigestNotice,
+  type SavedNotice,
+  type SettingsNotice,
+  type SenderKind,
+  type SyncStatus,
+} from '../shared/protocol';
 import { fail, ok, type Result } from '../shared/result';
-import type { IndexedPaper, Paper, SavedPaper } from '../shared/types';
+import type { SavedPaper } from '../shared/types';
+import { findPaper, findPapers, toPaper } from './papers';
 import { BUNDLED_META_KEY, type DigestLoader } from './digest-loader';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 import { createTitleMatcher } from './title-matcher';
 import { createRelatedReader } from './related-reader';
 import { settingsFrom } from '../shared/settings';
+import type { Corpus } from './imported-layer';
+import { IMPORTED_LAYER_KEY, IMPORTED_SEARCH_KEY, ImportError, createImportCatalog, type ImportCatalog } from './imports';
+import type { ImportedLayerMeta } from './imported-layer';
+import type { SearchDoc } from '../shared/search';
+import type { SyncEngine } from './sync';
 
 export type Handlers = {
   [M in Method]: (payload: Payload<M>, sender: SenderKind, tabId?: number) => Promise<Result<Reply<M>>>;
 };
-
-export function toPaper(stored: IndexedPaper): Paper {
-  const { id, title, abstract, links, digestDate, source } = stored;
-  return { id, title, abstract, links, digestDate, source };
-}
-
-/** Reads one paper: one bucket get, whatever the digest size. */
-export async function findPaper(db: PaperPeekDatabase, digest: BundledDigestMeta, id: string): Promise<IndexedPaper | undefined> {
-  const bucket = await db.paperBuckets.get(paperBucketOf(id, digest.bucketCount));
-  return bucket?.papers.find((paper) => paper.id === id);
-}
 
 /** Related papers a reply carries (the pack stores up to 8; the card shows the first few). */
 const RELATED_SHOWN = 8;
@@ -38,8 +43,8 @@ export const SETTINGS_META_KEY = 'settings';
 export const PAPER_PAGE = 'src/paper/index.html';
 
 export interface HandlerEffects {
-  /** Pushes a notice to every tab's content script (saved state of marks, settings). */
-  notify(notice: SavedNotice | SettingsNotice): void;
+  /** Pushes a notice to every tab's content script (saved state of cards, settings, a changed set of papers). */
+  notify(notice: SavedNotice | SettingsNotice | DigestNotice): void;
   /** Opens one of the extension's pages in a new tab. */
   openExtensionPage(path: string): Promise<void>;
   /** Shows how many digest papers a tab holds on the toolbar icon. */
@@ -53,24 +58,43 @@ export function badgeText(count: number): string {
 
 const NO_EFFECTS: HandlerEffects = { notify: () => undefined, openExtensionPage: async () => undefined };
 
+/** An import failure the reader can act on is a clear `invalid-request`; anything else is thrown to the router. */
+async function importStep<T>(step: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await step());
+  } catch (error) {
+    if (error instanceof ImportError) return fail('invalid-request', error.message);
+    throw error;
+  }
+}
+
 export function createHandlers(
   db: PaperPeekDatabase,
   loader: DigestLoader,
   now: () => number = Date.now,
   effects: HandlerEffects = NO_EFFECTS,
+  catalog: ImportCatalog = createImportCatalog(db, loader, now),
+  /** Reading-list sync; null where the browser has no sync storage (and in most unit tests). */
+  sync: SyncEngine | null = null,
 ): Handlers {
   const { notify, openExtensionPage, setBadge } = effects;
+  /** Every change to the reading list goes to sync, which batches them. */
+  const listChanged = () => sync?.localChanged();
+  const withSync = async (step: (engine: SyncEngine) => Promise<SyncStatus>): Promise<Result<SyncStatus>> =>
+    sync ? ok(await step(sync)) : fail('internal', 'this browser has no sync storage');
   const matcher = createTitleMatcher(db);
   const relatedPapers = createRelatedReader(db);
 
   /** A paper's related papers with their titles: one pack read (cached) and one bulkGet. */
-  async function relatedOf(digest: BundledDigestMeta, id: string): Promise<RelatedPaper[]> {
-    const neighbours = (await relatedPapers.neighbours(digest, id)).slice(0, RELATED_SHOWN);
-    const buckets = await db.paperBuckets.bulkGet([...new Set(neighbours.map((n) => paperBucketOf(n.id, digest.bucketCount)))]);
-    const titles = new Map<string, string>();
-    for (const bucket of buckets) for (const paper of bucket?.papers ?? []) titles.set(paper.id, paper.title);
+  async function relatedOf(corpus: Corpus, id: string): Promise<RelatedPaper[]> {
+    const neighbours = (await relatedPapers.neighbours(corpus, id)).slice(0, RELATED_SHOWN);
+    const papers = await findPapers(
+      db,
+      corpus,
+      neighbours.map((n) => n.id),
+    );
     return neighbours.flatMap((n) => {
-      const title = titles.get(n.id);
+      const title = papers.get(n.id)?.title;
       return title ? [{ id: n.id, title, reason: n.reason }] : [];
     });
   }
@@ -82,25 +106,24 @@ export function createHandlers(
       await db.saved.put(next);
       return next;
     });
+    if (updated) listChanged();
     return updated ? ok({ saved: updated }) : fail('not-found', 'this paper is not on the reading list');
   }
 
   return {
     async scan(payload) {
-      const digest = await loader.whenReady();
-      return ok({ hits: await matcher.scan(unitsOf(payload), digest) });
+      return ok({ hits: await matcher.scan(unitsOf(payload), await catalog.corpus()) });
     },
 
     async scanRendered({ texts }) {
-      const digest = await loader.whenReady();
       const { units, tokens } = renderedUnits(texts);
-      return ok({ spans: spansOf(await matcher.scan(units, digest), tokens) });
+      return ok({ spans: spansOf(await matcher.scan(units, await catalog.corpus()), tokens) });
     },
 
     async getPaper({ id }) {
-      const digest = await loader.whenReady();
-      const stored = await findPaper(db, digest, id);
-      return ok({ paper: stored ? toPaper(stored) : null, related: stored ? await relatedOf(digest, id) : [] });
+      const corpus = await catalog.corpus();
+      const stored = await findPaper(db, corpus, id);
+      return ok({ paper: stored ? toPaper(stored) : null, related: stored ? await relatedOf(corpus, id) : [] });
     },
 
     async openPaper({ id }) {
@@ -111,22 +134,30 @@ export function createHandlers(
     async stats() {
       // Answers at once, even mid-load: the popup shows progress instead of waiting.
       const progress = loader.progress();
-      const [saved, meta] = await Promise.all([db.saved.count(), db.meta.get(BUNDLED_META_KEY)]);
+      const [saved, meta, layerRow, imports] = await Promise.all([
+        db.saved.count(),
+        db.meta.get(BUNDLED_META_KEY),
+        db.meta.get(IMPORTED_LAYER_KEY),
+        db.imports.count(),
+      ]);
       const digest = meta?.value as BundledDigestMeta | undefined;
+      const importedPapers = imports > 0 ? ((layerRow?.value as ImportedLayerMeta | undefined)?.count ?? 0) : 0;
       return ok({
-        papers: progress === null ? (digest?.count ?? 0) : loader.writtenSoFar(),
+        papers: (progress === null ? (digest?.count ?? 0) : loader.writtenSoFar()) + importedPapers,
         saved,
         digestDate: digest?.digestDate ?? '',
         digestVersion: digest?.version ?? '',
         loadingProgress: progress,
+        importedPapers,
+        imports,
       });
     },
 
     async savePaper({ id }) {
-      const digest = await loader.whenReady();
+      const corpus = await catalog.corpus();
       const existing = await db.saved.get(id);
       if (existing) return ok({ saved: existing });
-      const stored = await findPaper(db, digest, id);
+      const stored = await findPaper(db, corpus, id);
       if (!stored) return fail('not-found', `no paper with id ${id}`);
       const saved: SavedPaper = {
         id: stored.id,
@@ -147,6 +178,7 @@ export function createHandlers(
         },
       );
       notify({ type: 'saved', id, saved: true });
+      if (added) listChanged();
       return ok({ saved: added ? saved : ((await db.saved.get(id)) ?? saved) });
     },
 
@@ -163,7 +195,10 @@ export function createHandlers(
       if (outcome === 'annotated') {
         return fail('forbidden', 'this paper has a note or a reading status: remove it from the reading list in the popup');
       }
-      if (outcome === 'removed') notify({ type: 'saved', id, saved: false });
+      if (outcome === 'removed') {
+        notify({ type: 'saved', id, saved: false });
+        listChanged();
+      }
       return ok({ removed: outcome === 'removed' });
     },
 
@@ -205,8 +240,43 @@ export function createHandlers(
       });
       // No notice per imported paper: thousands of them would go to every tab, and
       // only an open card shows saved state (marks never do; see main.iife.ts).
+      if (added.length > 0) listChanged();
       return ok({ added: added.length, kept: papers.length - added.length });
     },
+
+    checkImport: ({ contentId, ids }) => importStep(() => catalog.check(contentId, ids)),
+    beginImport: (info) => importStep(async () => ({ token: await catalog.begin(info) })),
+    addImportChunk: ({ token, index, papers }) => importStep(async () => ({ received: await catalog.addChunk(token, index, papers) })),
+    commitImport: ({ token }) =>
+      importStep(async () => {
+        const digest = await catalog.commit(token);
+        // Open tabs look for the new papers at once.
+        notify({ type: 'digest' });
+        return { digest };
+      }),
+    async cancelImport({ token }) {
+      await catalog.cancel(token);
+      return ok({ cancelled: true });
+    },
+    async listImports() {
+      return ok({ digests: await catalog.list() });
+    },
+    async removeImport({ id }) {
+      const removed = await catalog.remove(id);
+      if (removed) notify({ type: 'digest' });
+      return ok({ removed });
+    },
+
+    async importedSearchDocs() {
+      const { imported } = await catalog.corpus();
+      if (!imported) return ok({ version: '', docs: [] });
+      const stored = (await db.meta.get(IMPORTED_SEARCH_KEY))?.value as { version: string; docs: SearchDoc[] } | undefined;
+      return ok(stored?.version === imported.version ? stored : { version: imported.version, docs: [] });
+    },
+
+    getSyncStatus: () => withSync((engine) => engine.status()),
+    setSyncEnabled: ({ enabled }) => withSync((engine) => engine.setEnabled(enabled)),
+    syncNow: () => withSync((engine) => engine.syncNow()),
 
     async reportMarks({ count }, _sender, tabId) {
       if (tabId === undefined || !setBadge) return ok({ shown: false });

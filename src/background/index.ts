@@ -15,27 +15,43 @@ import {
   onInstalledOrUpdated,
   openExtensionTab,
   readPackagedJson,
+  syncStorageArea,
 } from '../platform/extension-api';
 import { bundledDigest } from 'virtual:paperpeek-digest';
 import { PaperPeekDatabase, openLoaderConnection } from './db';
 import { createDigestLoader, parseDigestPart, type DigestPart } from './digest-loader';
 import { badgeText, createHandlers } from './handlers';
 import { createRouter } from './router';
+import { createImportCatalog } from './imports';
+import { createSyncEngine } from './sync';
 import { packedFromJson, type PackedRelated, type PackedRelatedJson } from '../shared/related';
 
 const db = new PaperPeekDatabase();
 const loader = createDigestLoader(openLoaderConnection(), bundledDigest, readBundledParts, Date.now, readBundledRelated);
+const catalog = createImportCatalog(db, loader);
+const notifyTabs = (notice: Parameters<typeof notifyAllTabs>[0]) => void notifyAllTabs(notice).catch(() => undefined);
+const syncArea = syncStorageArea();
+const sync = syncArea ? createSyncEngine(db, catalog, syncArea, undefined, notifyTabs) : null;
 const route = createRouter(
-  createHandlers(db, loader, Date.now, {
-    notify: (notice) => void notifyAllTabs(notice).catch(() => undefined),
-    openExtensionPage: openExtensionTab,
-    setBadge: (tabId, count) => setTabBadge(tabId, badgeText(count)),
-  }),
+  createHandlers(
+    db,
+    loader,
+    Date.now,
+    {
+      notify: notifyTabs,
+      openExtensionPage: openExtensionTab,
+      setBadge: (tabId, count) => setTabBadge(tabId, badgeText(count)),
+    },
+    catalog,
+    sync,
+  ),
   extensionIdentity(),
 );
 
 listenForRequests(route);
 acceptLifelines();
+// Registers the sync storage listener at the top level, like every other listener.
+sync?.start();
 onInstalledOrUpdated(() => {
   void loader.whenReady().catch(reportLoadFailure);
   createSelectionMenuItem(FIND_MENU_ITEM, 'Find in PaperPeek');
@@ -46,7 +62,10 @@ onMenuItemClicked((itemId, selection, tabId) => {
 
 // The database can be closed under us (storage cleared, browser shutting down):
 // never wipe anything, just verify the digest again on the next request.
-db.on('close', () => loader.reset());
+db.on('close', () => {
+  loader.reset();
+  catalog.reset();
+});
 
 void loader.whenReady().catch(reportLoadFailure);
 

@@ -1,16 +1,20 @@
 /**
  * Answers `scan` requests: finds digest titles in the page's candidate texts.
- * Keeps the signature prefilter of the loaded digest in memory (one read per
- * worker start, ~4 bytes per key) and reads only the key buckets that the
- * prefilter lets through, in one bulkGet.
+ * Keeps the signature prefilter of each key layer (the bundled digest, and the
+ * imported layer when there are imports) in memory (one read per worker start
+ * or layer change, ~4 bytes per key) and reads only the key buckets that a
+ * prefilter lets through, in one bulkGet per layer.
  */
+import type { KeyBucket } from '../shared/paper-buckets';
 import { keyBucketOfSignature, type KeyEntry } from '../shared/title-index';
 import { matchProbes, probeSignatures, type ScanHit, type ScanUnit } from '../shared/title-scanner';
-import type { BundledDigestMeta, PaperPeekDatabase } from './db';
+import type { PaperPeekDatabase } from './db';
 import { SIGNATURES_META_KEY, type StoredSignatures } from './digest-loader';
+import type { Corpus } from './imported-layer';
+import { IMPORTED_SIGNATURES_KEY } from './imports';
 
 export interface TitleMatcher {
-  scan(units: readonly ScanUnit[], digest: BundledDigestMeta): Promise<ScanHit[]>;
+  scan(units: readonly ScanUnit[], corpus: Corpus): Promise<ScanHit[]>;
 }
 
 /**
@@ -20,72 +24,101 @@ export interface TitleMatcher {
  */
 const CACHED_BUCKETS = 512;
 
-export function createTitleMatcher(db: PaperPeekDatabase): TitleMatcher {
-  let cached: { version: string; prefilter: Promise<Set<number>> } | null = null;
-  /** Bucket number -> its entries grouped by signature. */
-  let bucketCache = new Map<number, Map<number, KeyEntry[]>>();
-  let bucketCacheVersion = '';
+/** A key bucket store (bundled or imported); only bulkGet is used. */
+type KeyTable = { bulkGet(keys: number[]): Promise<(KeyBucket | undefined)[]> };
 
-  async function readBuckets(numbers: number[], digest: BundledDigestMeta): Promise<Map<number, Map<number, KeyEntry[]>>> {
-    if (bucketCacheVersion !== digest.version) {
-      bucketCache = new Map();
-      bucketCacheVersion = digest.version;
-    }
+/** One layer's keys: its signature set and an LRU of its key buckets. */
+interface KeyLayer {
+  version: string;
+  bucketCount: number;
+  prefilter: Promise<Set<number>>;
+  cache: Map<number, Map<number, KeyEntry[]>>;
+}
+
+function groupBySignature(entries: readonly KeyEntry[]): Map<number, KeyEntry[]> {
+  const bySignature = new Map<number, KeyEntry[]>();
+  for (const entry of entries) {
+    const group = bySignature.get(entry[5]);
+    if (group) group.push(entry);
+    else bySignature.set(entry[5], [entry]);
+  }
+  return bySignature;
+}
+
+export function createTitleMatcher(db: PaperPeekDatabase): TitleMatcher {
+  const layers = new Map<string, KeyLayer>();
+
+  /** The layer kept for this version (a new version drops the old layer's cache). */
+  function layerFor(name: string, metaKey: string, version: string, bucketCount: number): KeyLayer {
+    const current = layers.get(name);
+    if (current?.version === version) return current;
+    const prefilter = db.meta.get(metaKey).then((row) => {
+      const stored = row?.value as StoredSignatures | undefined;
+      if (stored?.version !== version) throw new Error(`the title index of the ${name} papers is missing`);
+      return new Set(stored.signatures);
+    });
+    const layer: KeyLayer = { version, bucketCount, prefilter, cache: new Map() };
+    layers.set(name, layer);
+    // A failed read is retried by the next request rather than kept.
+    prefilter.catch(() => {
+      if (layers.get(name) === layer) layers.delete(name);
+    });
+    return layer;
+  }
+
+  async function readBuckets(layer: KeyLayer, table: KeyTable, numbers: number[]): Promise<Map<number, Map<number, KeyEntry[]>>> {
     const found = new Map<number, Map<number, KeyEntry[]>>();
     const missing: number[] = [];
     for (const number of numbers) {
-      const entries = bucketCache.get(number);
+      const entries = layer.cache.get(number);
       if (entries) {
         found.set(number, entries);
-        bucketCache.delete(number);
-        bucketCache.set(number, entries);
+        layer.cache.delete(number);
+        layer.cache.set(number, entries);
       } else missing.push(number);
     }
     if (missing.length > 0) {
-      const rows = await db.keyBuckets.bulkGet(missing);
+      const rows = await table.bulkGet(missing);
       rows.forEach((row, i) => {
-        const number = missing[i] as number;
-        const bySignature = new Map<number, KeyEntry[]>();
-        for (const entry of row?.entries ?? []) {
-          const group = bySignature.get(entry[5]);
-          if (group) group.push(entry);
-          else bySignature.set(entry[5], [entry]);
-        }
-        found.set(number, bySignature);
-        bucketCache.set(number, bySignature);
+        const bySignature = groupBySignature(row?.entries ?? []);
+        found.set(missing[i] as number, bySignature);
+        layer.cache.set(missing[i] as number, bySignature);
       });
-      for (const oldest of bucketCache.keys()) {
-        if (bucketCache.size <= CACHED_BUCKETS) break;
-        bucketCache.delete(oldest);
+      for (const oldest of layer.cache.keys()) {
+        if (layer.cache.size <= CACHED_BUCKETS) break;
+        layer.cache.delete(oldest);
       }
     }
     return found;
   }
 
-  function prefilterFor(digest: BundledDigestMeta): Promise<Set<number>> {
-    if (cached?.version !== digest.version) {
-      const prefilter = db.meta.get(SIGNATURES_META_KEY).then((row) => {
-        const stored = row?.value as StoredSignatures | undefined;
-        if (stored?.version !== digest.version) throw new Error('the title index is missing for the loaded digest');
-        return new Set(stored.signatures);
-      });
-      cached = { version: digest.version, prefilter };
-      // A failed read is retried by the next request rather than cached.
-      prefilter.catch(() => {
-        if (cached?.prefilter === prefilter) cached = null;
-      });
-    }
-    return cached.prefilter;
-  }
-
   return {
-    async scan(units, digest) {
-      const probes = probeSignatures(units, await prefilterFor(digest));
+    async scan(units, corpus) {
+      const active: { layer: KeyLayer; table: KeyTable }[] = [
+        { layer: layerFor('bundled', SIGNATURES_META_KEY, corpus.bundled.version, corpus.bundled.bucketCount), table: db.keyBuckets },
+      ];
+      if (corpus.imported) {
+        active.push({
+          layer: layerFor('imported', IMPORTED_SIGNATURES_KEY, corpus.imported.version, corpus.imported.bucketCount),
+          table: db.importedKeyBuckets,
+        });
+      } else layers.delete('imported');
+      const prefilters = await Promise.all(active.map(({ layer }) => layer.prefilter));
+      const passes = prefilters.length === 1 ? (prefilters[0] as Set<number>) : { has: (s: number) => prefilters.some((p) => p.has(s)) };
+      const probes = probeSignatures(units, passes);
       if (probes.length === 0) return [];
-      const bucketOf = (signature: number) => keyBucketOfSignature(signature, digest.bucketCount);
-      const numbers = [...new Set(probes.map((probe) => bucketOf(probe.signature)))];
-      const entriesByBucket = await readBuckets(numbers, digest);
-      return matchProbes(probes, (signature) => entriesByBucket.get(bucketOf(signature))?.get(signature) ?? []);
+      const lookups = await Promise.all(
+        active.map(async ({ layer, table }, i) => {
+          const mine = prefilters[i] as Set<number>;
+          const bucketOf = (signature: number) => keyBucketOfSignature(signature, layer.bucketCount);
+          const numbers = [...new Set(probes.filter((probe) => mine.has(probe.signature)).map((probe) => bucketOf(probe.signature)))];
+          const buckets = await readBuckets(layer, table, numbers);
+          return (signature: number) => buckets.get(bucketOf(signature))?.get(signature) ?? [];
+        }),
+      );
+      const entriesFor =
+        lookups.length === 1 ? (lookups[0] as (s: number) => KeyEntry[]) : (signature: number) => lookups.flatMap((lookup) => lookup(signature));
+      return matchProbes(probes, entriesFor);
     },
   };
 }

@@ -14,7 +14,7 @@
  */
 import type { CardController, CardPaper, CreateCard } from '../ui/card/card-api';
 import { call, importPackagedModule, onBackgroundNotice, onExtensionPageRequest, watchForOrphaning } from '../platform/content-runtime';
-import { isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type RenderedPayload, type ScanPayload, type TabRequest } from '../shared/protocol';
+import { isDigestNotice, isSavedNotice, isSettingsNotice, isTabRequest, type PagePaper, type RenderedPayload, type ScanPayload, type TabRequest } from '../shared/protocol';
 import { DEFAULT_SETTINGS, isActiveOn, type Settings } from '../shared/settings';
 import type * as ExactModule from './exact';
 import type { HoverIntent } from './hover-intent';
@@ -197,6 +197,11 @@ function applySettings(settings: Settings): void {
 function onNotice(notice: unknown): void {
   if (isSavedNotice(notice)) showSaved(notice.id, notice.saved);
   else if (isSettingsNotice(notice)) applySettings(notice.settings);
+  else if (isDigestNotice(notice) && scanner) {
+    // Papers were imported or removed: mark the page again against what the worker knows now.
+    stopDetection();
+    startDetection();
+  }
 }
 
 try {

@@ -1,13 +1,15 @@
 /**
- * Options page: the hover delay (how long the pointer rests on a mark before
- * the card's work starts), a global pause and the sites PaperPeek stays off.
- * Saved in the worker and applied live to open tabs. Imports and sync come with
- * the options issue.
+ * Options page: settings (the hover delay, where marks go and how they look, a
+ * global pause and the sites PaperPeek stays off; saved in the worker and
+ * applied live to open tabs), imported digests (import-digests.tsx), the
+ * reading list's export, import and sync (reading-list-safety.tsx), and storage.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../platform/extension-api';
 import { DEFAULT_SETTINGS, MAX_HOVER_DELAY_MS, isHostName, type Settings } from '../shared/settings';
+import { ImportDigests } from './import-digests';
+import { ReadingListSafety } from './reading-list-safety';
 
 function SettingsForm() {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -169,6 +171,8 @@ if (app)
   render(
     <>
       <SettingsForm />
+      <ImportDigests />
+      <ReadingListSafety />
       <StorageInfo />
     </>,
     app,

@@ -62,6 +62,14 @@ export async function readPackagedJson(path: string): Promise<unknown> {
   return response.json() as Promise<unknown>;
 }
 
+/** Fetches a packaged text file (never the network); a `.gz` file is gunzipped. */
+export async function readPackagedText(path: string): Promise<string> {
+  const response = await fetch(browser.runtime.getURL(path));
+  if (!response.ok) throw new Error(`cannot read packaged file ${path}: HTTP ${response.status}`);
+  if (!path.endsWith('.gz') || !response.body) return response.text();
+  return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+}
+
 /** Accepts content scripts' lifeline ports (see content-runtime.ts); they carry no messages. */
 export function acceptLifelines(): void {
   browser.runtime.onConnect.addListener((port) => {
@@ -143,4 +151,28 @@ export async function openPopupAt(path: string, defaultPath: string, tabId: numb
   } finally {
     await browser.action.setPopup({ popup: defaultPath, ...(tabId === undefined ? {} : { tabId }) }).catch(() => undefined);
   }
+}
+
+/**
+ * The browser's sync storage (needs the "storage" permission), as the worker's
+ * sync engine uses it (src/background/sync.ts), or null where a browser has none.
+ */
+export function syncStorageArea(): {
+  get(): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+  onChanged(listener: (changes: Record<string, unknown>) => void): void;
+} | null {
+  const storage = (browser as { storage?: typeof browser.storage }).storage;
+  if (!storage?.sync) return null;
+  return {
+    get: () => storage.sync.get(null),
+    set: (items) => storage.sync.set(items),
+    remove: (keys) => storage.sync.remove(keys),
+    onChanged(listener) {
+      storage.onChanged.addListener((changes, area) => {
+        if (area === 'sync') listener(Object.fromEntries(Object.entries(changes).map(([key, change]) => [key, change.newValue])));
+      });
+    },
+  };
 }

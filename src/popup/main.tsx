@@ -12,7 +12,7 @@ import type { DigestStats } from '../shared/protocol';
 import { OnThisTab, SiteSwitch } from './on-this-tab';
 import { PaperPanel } from './paper-panel';
 import { ReadingList } from './reading-list';
-import { searchIndex } from './search-index';
+import { paperSearch } from './search-index';
 import { SearchPanel } from './search-panel';
 
 type View = 'search' | 'tab' | 'list';
@@ -23,7 +23,7 @@ const VIEWS: { id: View; label: string }[] = [
 ];
 
 // Start reading the search index before the first render: it is what "interactive" waits for.
-void searchIndex().catch(() => undefined);
+void paperSearch().catch(() => undefined);
 
 const params = new URLSearchParams(location.search);
 if (params.get('view') === 'page') document.documentElement.classList.add('as-page');
@@ -34,7 +34,9 @@ function DigestSummary({ stats, saved }: { stats: DigestStats; saved: number }) 
     <footer>
       <SiteSwitch />
       <p class="muted small" data-testid="digest-summary">
-        {stats.papers} papers{stats.digestDate ? ` from the ${stats.digestDate} digest` : ''}
+        {stats.importedPapers > 0
+          ? `${stats.papers} papers: ${stats.papers - stats.importedPapers}${stats.digestDate ? ` from the ${stats.digestDate} digest` : ' bundled'} and ${stats.importedPapers} imported`
+          : `${stats.papers} papers${stats.digestDate ? ` from the ${stats.digestDate} digest` : ''}`}
         {loading}, {saved} saved
       </p>
     </footer>

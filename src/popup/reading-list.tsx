@@ -1,37 +1,17 @@
 /**
  * The reading list: saved papers, newest first, each with a status and a note;
- * remove with undo; filter by text and status; export in four formats; import
- * a JSON file (validated first: a bad file changes nothing).
+ * remove with undo; filter by text and status; export in four formats and
+ * import a JSON file (ui/list-transfer.tsx).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../platform/extension-api';
-import {
-  EXPORT_FILES,
-  MAX_NOTE,
-  READING_STATUSES,
-  STATUS_LABELS,
-  exportList,
-  isReadingStatus,
-  parseImport,
-  type ExportKind,
-} from '../shared/reading-list-io';
+import { MAX_NOTE, READING_STATUSES, STATUS_LABELS, isReadingStatus } from '../shared/reading-list-io';
 import { normalizeTerm } from '../shared/search';
 import type { ReadingStatus, SavedPaper } from '../shared/types';
+import { ListTransfer } from '../ui/list-transfer';
 
 /** How long a note waits after the last keystroke before it is stored. */
 const NOTE_DELAY_MS = 400;
-
-function download(kind: ExportKind, text: string): void {
-  const { extension, mime } = EXPORT_FILES[kind];
-  const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `paperpeek-reading-list.${extension}`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function NoteField({ paper, onSaved }: { paper: SavedPaper; onSaved(p: SavedPaper): void }) {
   const [text, setText] = useState(paper.note);
@@ -74,7 +54,6 @@ export function ReadingList({ onOpen, onCount }: { onOpen(id: string): void; onC
   const [status, setStatus] = useState<ReadingStatus | 'all'>('all');
   const [removed, setRemoved] = useState<SavedPaper | null>(null);
   const [message, setMessage] = useState('');
-  const [importError, setImportError] = useState('');
 
   const reload = async () => {
     const reply = await call('listSaved', {});
@@ -115,18 +94,6 @@ export function ReadingList({ onOpen, onCount }: { onOpen(id: string): void; onC
     setRemoved(null);
     await reload();
   };
-  const importFile = async (file: File) => {
-    setImportError('');
-    setMessage('');
-    const parsed = parseImport(await file.text());
-    if (!parsed.ok) return setImportError(`Nothing was imported. ${parsed.error}`);
-    const reply = await call('importSaved', { papers: parsed.papers });
-    if (!reply.ok) return setImportError(`Nothing was imported. ${reply.error.message}`);
-    const { added, kept } = reply.value;
-    setMessage(`Imported ${added} paper${added === 1 ? '' : 's'}${kept ? `; ${kept} already on the list kept as they were` : ''}.`);
-    await reload();
-  };
-
   if (error) return <p role="alert">Could not read the reading list: {error}</p>;
   if (!papers) return <p class="muted">Loading…</p>;
   return (
@@ -153,11 +120,6 @@ export function ReadingList({ onOpen, onCount }: { onOpen(id: string): void; onC
       <p class="muted" role="status" data-testid="list-status">
         {message}
       </p>
-      {importError ? (
-        <p class="error" role="alert" data-testid="import-error">
-          {importError}
-        </p>
-      ) : null}
       {papers.length === 0 ? (
         <p class="muted empty">Nothing saved yet. Save papers from search or from a page’s hover card.</p>
       ) : shown.length === 0 ? (
@@ -187,28 +149,14 @@ export function ReadingList({ onOpen, onCount }: { onOpen(id: string): void; onC
           ))}
         </ul>
       )}
-      <div class="io" role="group" aria-label="Export and import">
-        <span class="muted small">Export</span>
-        {(Object.keys(EXPORT_FILES) as ExportKind[]).map((kind) => (
-          <button key={kind} type="button" disabled={papers.length === 0} onClick={() => download(kind, exportList(kind, papers))}>
-            {EXPORT_FILES[kind].label}
-          </button>
-        ))}
-        <label class="button">
-          Import JSON
-          <input
-            type="file"
-            accept="application/json,.json"
-            class="visually-hidden"
-            onChange={(e) => {
-              const input = e.currentTarget as HTMLInputElement;
-              const file = input.files?.[0];
-              input.value = '';
-              if (file) void importFile(file);
-            }}
-          />
-        </label>
-      </div>
+      <ListTransfer
+        papers={papers}
+        importPapers={(imported) => call('importSaved', { papers: imported })}
+        onImported={(text) => {
+          setMessage(text);
+          void reload();
+        }}
+      />
     </section>
   );
 }

@@ -44,7 +44,15 @@ interface Paragraph {
   lines: string[];
 }
 
-export function parseDigest(input: string, file: string): ParsedDigest {
+export interface ParseOptions {
+  /** Called now and then with the fraction of the file read (0..1), for a progress bar on large files. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Paragraphs between two progress calls. */
+const PROGRESS_EVERY = 2000;
+
+export function parseDigest(input: string, file: string, options: ParseOptions = {}): ParsedDigest {
   const problems: DigestProblem[] = [];
   const report = (line: number, message: string, severity: ProblemSeverity = 'error') => {
     if (problems.length < MAX_PROBLEMS) problems.push({ file, line, severity, message });
@@ -66,7 +74,7 @@ export function parseDigest(input: string, file: string): ParsedDigest {
       return result;
     }
     const paragraphs = splitParagraphs(text);
-    readPapers(paragraphs, file, result, report);
+    readPapers(paragraphs, file, result, report, options.onProgress);
   } catch (error) {
     // A parser bug must still surface as a problem, never as an exception in the UI.
     report(1, `internal parser error: ${error instanceof Error ? error.message : String(error)}`);
@@ -128,8 +136,10 @@ function readPapers(
   file: string,
   result: ParsedDigest,
   report: (line: number, message: string, severity?: ProblemSeverity) => void,
+  onProgress?: (fraction: number) => void,
 ): void {
   let index = 0;
+  let nextProgress = PROGRESS_EVERY;
   // Header: everything before the first date line must be known listing chrome.
   const firstDate = paragraphs.findIndex((p) => p.lines.length === 1 && DATE_LINE.test(p.lines[0] ?? ''));
   if (firstDate === -1) {
@@ -144,6 +154,10 @@ function readPapers(
   let digestDate = '';
   const firstSeen = new Map<string, number>();
   while (index < paragraphs.length) {
+    if (onProgress && index >= nextProgress) {
+      onProgress(index / paragraphs.length);
+      nextProgress = index + PROGRESS_EVERY;
+    }
     const paragraph = paragraphs[index] as Paragraph;
     const first = paragraph.lines[0] ?? '';
     if (paragraph.lines.length === 1 && DATE_LINE.test(first)) {

@@ -8,7 +8,16 @@ import type { Paper, ReadingStatus, SavedPaper } from './types';
 import { isReadingStatus, isSavedPaper, MAX_IMPORT_PAPERS, MAX_NOTE } from './reading-list-io';
 import { isArrayOf, isExactObject, isPaperId, isStringWithin, type Guard } from './guards';
 import type { ScanHit, ScanUnit } from './title-scanner';
+import type { SearchDoc } from './search';
+import type { SyncReport } from './sync-state';
 import { isSettings, type Settings } from './settings';
+import {
+  MAX_IMPORT_CHUNK_CHARS,
+  MAX_IMPORT_DATE,
+  MAX_IMPORT_DIGEST_PAPERS,
+  MAX_IMPORT_NAME,
+  type ImportSummary,
+} from './digest-import';
 
 export type SenderKind = 'content-script' | 'extension-page';
 
@@ -36,6 +45,10 @@ export interface DigestStats {
   saved: number;
   /** Fraction of the bundled digest loaded while a load runs, otherwise null. */
   loadingProgress: number | null;
+  /** Papers that imported digests add to the bundled ones (counted in `papers`). */
+  importedPapers: number;
+  /** Imported digests. */
+  imports: number;
 }
 
 /**
@@ -88,6 +101,15 @@ export function isSavedNotice(value: unknown): value is SavedNotice {
   });
 }
 
+/** What the background pushes to every tab when the papers it knows change (a digest imported or removed). */
+export interface DigestNotice {
+  type: 'digest';
+}
+
+export function isDigestNotice(value: unknown): value is DigestNotice {
+  return isExactObject<DigestNotice>(value, { type: (v): v is 'digest' => v === 'digest' });
+}
+
 /** What the background pushes to every tab when the reader changes a setting. */
 export interface SettingsNotice {
   type: 'settings';
@@ -130,6 +152,36 @@ export interface Requests {
   getSettings: { payload: Record<string, never>; reply: Settings };
   /** Changes the reader's settings (extension pages only); open tabs follow at once. */
   setSettings: { payload: Settings; reply: Settings };
+  /**
+   * Imported digests (extension pages only; issue 7). checkImport tells a preview
+   * which papers are already known and whether the digest was imported before;
+   * an import is then begun, sent in chunks and committed in one transaction
+   * (src/background/imports.ts).
+   */
+  checkImport: { payload: { contentId: string; ids: string[] }; reply: { known: string[]; duplicate: ImportSummary | null } };
+  beginImport: { payload: { name: string; digestDate: string; contentId: string; count: number }; reply: { token: string } };
+  /** `papers`: a JSON array of at most IMPORT_CHUNK_PAPERS papers, each checked by isImportPaper in the worker. */
+  addImportChunk: { payload: { token: string; index: number; papers: string }; reply: { received: number } };
+  commitImport: { payload: { token: string }; reply: { digest: ImportSummary } };
+  cancelImport: { payload: { token: string }; reply: { cancelled: boolean } };
+  listImports: { payload: Record<string, never>; reply: { digests: ImportSummary[] } };
+  removeImport: { payload: { id: string }; reply: { removed: boolean } };
+  /** The imported papers' search documents, for the popup's search (the bundled ones are packaged). */
+  importedSearchDocs: { payload: Record<string, never>; reply: { version: string; docs: SearchDoc[] } };
+  /** Reading-list sync through the browser's sync storage (extension pages only; src/background/sync.ts). */
+  getSyncStatus: { payload: Record<string, never>; reply: SyncStatus };
+  setSyncEnabled: { payload: { enabled: boolean }; reply: SyncStatus };
+  syncNow: { payload: Record<string, never>; reply: SyncStatus };
+}
+
+/** What the options page shows of sync. */
+export interface SyncStatus {
+  enabled: boolean;
+  lastSyncAt: number;
+  /** Papers saved on another device that this device's digests do not hold yet. */
+  waiting: number;
+  report: SyncReport | null;
+  lastError: string;
 }
 
 /** The paper count a content script may report, bounded (the badge shows up to 999+). */
@@ -179,6 +231,8 @@ interface MethodPolicy<M extends Method> {
 const isEmpty = (value: unknown): value is Record<string, never> => isExactObject(value, {});
 const isIdPayload = (value: unknown): value is { id: string } => isExactObject(value, { id: isPaperId });
 const ANY_SENDER = ['content-script', 'extension-page'] as const;
+/** An import's token: a UUID the worker handed out. */
+const isToken = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
 const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MAX_UNIT_LENGTH;
 const isMarkerPairs: Guard<number[]> = (value): value is number[] =>
@@ -230,6 +284,41 @@ export const METHOD_POLICIES: { [M in Method]: MethodPolicy<M> } = {
     allowedSenders: ['extension-page'],
     isPayload: (value): value is { papers: SavedPaper[] } => isExactObject(value, { papers: isArrayOf(isSavedPaper, MAX_IMPORT_PAPERS) }),
   },
+  checkImport: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is { contentId: string; ids: string[] } =>
+      isExactObject(value, { contentId: isPaperId, ids: isArrayOf(isPaperId, MAX_IMPORT_DIGEST_PAPERS) }),
+  },
+  beginImport: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is Payload<'beginImport'> =>
+      isExactObject<Payload<'beginImport'>>(value, {
+        name: isStringWithin(MAX_IMPORT_NAME),
+        digestDate: isStringWithin(MAX_IMPORT_DATE),
+        contentId: isPaperId,
+        count: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_IMPORT_DIGEST_PAPERS,
+      }),
+  },
+  addImportChunk: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is Payload<'addImportChunk'> =>
+      isExactObject<Payload<'addImportChunk'>>(value, {
+        token: isToken,
+        index: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < MAX_IMPORT_DIGEST_PAPERS,
+        papers: isStringWithin(MAX_IMPORT_CHUNK_CHARS),
+      }),
+  },
+  commitImport: { allowedSenders: ['extension-page'], isPayload: (value): value is { token: string } => isExactObject(value, { token: isToken }) },
+  cancelImport: { allowedSenders: ['extension-page'], isPayload: (value): value is { token: string } => isExactObject(value, { token: isToken }) },
+  listImports: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+  removeImport: { allowedSenders: ['extension-page'], isPayload: isIdPayload },
+  importedSearchDocs: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+  getSyncStatus: { allowedSenders: ['extension-page'], isPayload: isEmpty },
+  setSyncEnabled: {
+    allowedSenders: ['extension-page'],
+    isPayload: (value): value is { enabled: boolean } => isExactObject(value, { enabled: (v): v is boolean => typeof v === 'boolean' }),
+  },
+  syncNow: { allowedSenders: ['extension-page'], isPayload: isEmpty },
   getSettings: { allowedSenders: ANY_SENDER, isPayload: isEmpty },
   setSettings: { allowedSenders: ['extension-page'], isPayload: isSettings },
   // Only a tab's content script reports its page; the badge is set on the sender's tab.

@@ -100,7 +100,7 @@ function withText(view: WordView): WordView {
 }
 
 /** Positions whose next 1-3 words have a signature in the prefilter. */
-export function probeSignatures(units: readonly ScanUnit[], prefilter: ReadonlySet<number>): Probe[] {
+export function probeSignatures(units: readonly ScanUnit[], prefilter: Pick<ReadonlySet<number>, 'has'>): Probe[] {
   const probes: Probe[] = [];
   units.forEach((unit, index) => {
     for (const view of viewsOf(unit, index)) {
@@ -193,7 +193,9 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
   }
   // Longest first (in original words), complete titles before truncated ones.
   const span = (c: Candidate) => (c.view.to[c.end - 1] as number) - (c.view.from[c.start] as number);
-  candidates.sort((a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated));
+  // At equal span a full title beats another paper's main-title alias (an imported
+  // paper whose title is a bundled paper's main title names the imported paper).
+  candidates.sort((a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated) || a.entry[3] - b.entry[3]);
   const taken: ScanHit[] = [];
   // Overlap checks stay within one text, and rivals are found by place, so a
   // hostile request full of titles costs linear time, not quadratic.

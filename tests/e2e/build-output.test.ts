@@ -24,14 +24,16 @@ function filesUnder(dir: string): string[] {
 describe('Chrome build', () => {
   const manifest = readJson(join(DIST, 'manifest.json'));
 
-  it('has a strict CSP, only the context-menu permission, only the packaged modules web-accessible (dynamic URL) and no external messaging', () => {
+  it('has a strict CSP, only the context-menu and storage permissions, only the packaged modules web-accessible (dynamic URL) and no external messaging', () => {
     const csp = (manifest.content_security_policy as { extension_pages: string }).extension_pages;
     expect(csp).toBe("script-src 'self'; object-src 'self'");
     expect(JSON.stringify(manifest)).not.toMatch(/localhost|127\\.0\\.0\\.1|unsafe-/);
-    // "contextMenus" only, for "Find in PaperPeek" on selected text (issue 5). The badge,
-    // tabs.query for the active tab's id, tabs.sendMessage and the keyboard shortcut
-    // (`_execute_action`) need no permission; no "tabs", no host permissions.
-    expect(manifest.permissions).toEqual(['contextMenus']);
+    // "contextMenus" for "Find in PaperPeek" on selected text (issue 5), "storage" for
+    // the reading list's optional sync (issue 7; off until the reader turns it on;
+    // neither shows an install warning). The badge, tabs.query for the active tab's
+    // id, tabs.sendMessage and the keyboard shortcut (`_execute_action`) need no
+    // permission; no "tabs", no host permissions.
+    expect(manifest.permissions).toEqual(['contextMenus', 'storage']);
     expect(manifest.host_permissions).toBeUndefined();
     expect(manifest.commands).toEqual({
       _execute_action: { suggested_key: { default: 'Alt+Shift+P', mac: 'Alt+Shift+P' }, description: 'Open PaperPeek search' },

@@ -6,7 +6,8 @@
  * returns those the extension itself made (worker, extension pages) other than
  * reads of its own packaged files. The suite asserts it stays empty.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -252,4 +253,17 @@ export async function startFixtureServer(pages: Record<string, string> = {}): Pr
     hits,
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
+}
+
+/**
+ * Runs axe-core on an extension page and returns its violations as `id (nodes)`.
+ * Injected through the DevTools protocol, as DevTools does: the page's CSP allows no other script.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  });
 }

@@ -10,13 +10,12 @@
  * exactly this); the tab id is found by asking every tab's content script.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_PAPERS, bundledPaper } from './bundled-papers';
 import { parseBibtex, parseCsv, parseMarkdown, parseImport } from '../../src/shared/reading-list-io';
 import type { SavedPaper } from '../../src/shared/types';
-import { POPUP_PATH, launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
+import { POPUP_PATH, axeViolations, launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
 
 const paper = bundledPaper;
 const POINTER = paper('Pointer Networks');
@@ -247,19 +246,9 @@ describe('reading list', () => {
 
 describe('accessibility', () => {
   it('has no axe violations in search results, the paper view and the reading list, light and dark', async () => {
-    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const page = await openExtensionPage(session);
     await sendFrom(page, 'savePaper', { id: POINTER.id });
-    const check = async (what: string) => {
-      // Injected through the DevTools protocol, as DevTools does: the page's CSP allows no other script.
-      await page.evaluate(axeSource);
-      const violations = await page.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
-        const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-      });
-      expect(violations, what).toEqual([]);
-    };
+    const check = async (what: string) => expect(await axeViolations(page), what).toEqual([]);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.reload();
