@@ -22,11 +22,11 @@
  * done, because every placement costs the page a style, layout and paint pass.
  */
 import type { Result } from '../shared/result';
-import { MAX_SCAN_CHARS, MAX_SCAN_UNITS, type RenderedPayload, type ScanPayload } from '../shared/protocol';
+import { MAX_RENDERED_LENGTH, MAX_SCAN_CHARS, MAX_SCAN_UNITS, type RenderedPayload, type ScanPayload } from '../shared/protocol';
 import type { ScanHit } from '../shared/title-scanner';
 import type { ExactReader } from './exact-reader';
 import type * as ExactModule from './exact';
-import { MARK_TAG } from './marks';
+import { MARK_ATTRIBUTE, MARK_SELECTOR, MARK_TAG } from './marks';
 import { SHADOW_HOST_QUERY, blockOf, isInSkippedSubtree } from './page-text';
 import {
   forgetChildCounts,
@@ -35,6 +35,7 @@ import {
   planChunks,
   planShadowRoot,
   renderedText,
+  titleRowsOf,
   unitsOf,
   type Chunk,
   type Row,
@@ -270,16 +271,38 @@ export function startPageScanner(
     if (!chunk.isConnected) return;
     const text = renderedText(chunk);
     const previous = chunkTexts.get(chunk) ?? null;
-    if (text === previous) return; // nothing scanned twice
+    if (text === previous) {
+      // Nothing new to send (nothing is scanned twice), but the page may have
+      // re-rendered the same text in new nodes and taken our marks with it.
+      relocateLostTitles(chunk, text);
+      return;
+    }
     chunkTexts.set(chunk, text);
     if (titleLines.size > MAX_TITLE_LINES) titleLines = new Map();
     unitQueue.push(...unitsOf(chunk, text, previous, titleLines, locateWords));
+  }
+
+  /**
+   * Locates again the lines of an unchanged chunk that held titles, when it now
+   * holds fewer marks than such lines. Counting first keeps a chunk read again
+   * with its marks intact (a body rescan) from costing a locate per title; a
+   * line the precision rules turned down counts too, and only costs a read of its
+   * place, since the exact half reads a block again only when its marks are gone.
+   */
+  function relocateLostTitles(chunk: Chunk, text: string): void {
+    const known = titleRowsOf(text, titleLines);
+    if (known.length === 0) return;
+    const marks = chunk.querySelectorAll(MARK_SELECTOR).length + (chunk.hasAttribute(MARK_ATTRIBUTE) ? 1 : 0);
+    if (marks >= known.length) return;
+    for (const { words, row } of known) locateWords(chunk, words, row);
   }
 
   /** Moves units into the coarse batch, and sends it once full: one send per step, under the clock. */
   function batchUnits(): void {
     while (unitQueue.length > 0) {
       const unit = unitQueue.shift() as Unit;
+      // Units are cut to fit (rendered-text.ts); one that did not would have the worker refuse the whole batch.
+      if (unit.text.length > MAX_RENDERED_LENGTH) unit.text = unit.text.slice(0, MAX_RENDERED_LENGTH);
       renderedBatch.texts.push(unit.text);
       renderedBatch.units.push(unit);
       renderedBatch.chars += unit.text.length;
@@ -377,6 +400,7 @@ export function startPageScanner(
   }
 
   function processMutations(): void {
+    if (stopped) return;
     try {
       if (addedNodes > COARSE_RESCAN_NODES && doc.body) {
         // Past this, itemising costs more than one read that skips lines already sent.
@@ -408,11 +432,20 @@ export function startPageScanner(
   }
 
   function settleIfIdle(): void {
+    if (stopped) {
+      // Nothing more will be done: whoever waits (the popup's list) gets its answer now.
+      resolveIdleWaiters();
+      return;
+    }
     if (hasWork() || inFlight > 0 || sliceScheduled || frameScheduled || renderedBatch.texts.length > 0) return;
     if (forExact.length > 0 && !stopped) return; // the exact half is still loading
     if (exact && (exact.hasWork() || exact.waiting())) return;
     // The round of work is done: place its marks together (placing calls back here).
     if (exact?.placeMarks()) return;
+    resolveIdleWaiters();
+  }
+
+  function resolveIdleWaiters(): void {
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -437,6 +470,8 @@ export function startPageScanner(
       if (watch) watch.onNewlySkipped = null;
       for (const queue of [spanQueue, unitQueue, coarseRoots, chunks, forExact]) queue.length = 0;
       renderedBatch = emptyRenderedBatch();
+      frameScheduled = false;
+      dirtyNodes.clear();
       observer.disconnect();
       doc.removeEventListener('toggle', onToggle, true);
       exact?.stop([doc, ...shadowRoots]);

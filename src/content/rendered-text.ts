@@ -38,6 +38,11 @@ const MIN_LINE = 4;
 const UNIT_CHARS = 1500;
 /** A line longer than UNIT_CHARS is sent in pieces overlapping by this much, more than any title. */
 const PIECE_OVERLAP = 400;
+/**
+ * Blank characters between two rows past which a unit ends: a unit is then at
+ * most about 2 × UNIT_CHARS + MAX_GAP long, under the protocol's MAX_RENDERED_LENGTH.
+ */
+const MAX_GAP = 200;
 /** A located word in more places than this is too common to narrow anything down. */
 const MAX_LOCATED = 12;
 /** A subtree this small is read whole rather than searched. */
@@ -170,6 +175,13 @@ function allUnits(chunk: Chunk, text: string): Unit[] {
     while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
     if (start === end) continue;
     row++;
+    if (lastStart >= 0 && start - lastEnd > MAX_GAP) {
+      // A long run of blank lines (<br>s, empty <pre> lines) holds no title across
+      // it, and carried in a unit it could push the unit past what the worker takes.
+      if (unitStart >= 0) units.push({ chunk, text: text.slice(unitStart, lastEnd), firstRow: unitRow, rowFrom: 0, rowCount: 0 });
+      unitStart = -1;
+      lastStart = -1;
+    }
     if (end - start > UNIT_CHARS) {
       // A row too long to send whole (a paragraph): in overlapping pieces, after what came before it.
       if (unitStart >= 0) units.push({ chunk, text: text.slice(unitStart, lastEnd), firstRow: unitRow, rowFrom: 0, rowCount: 0 });
@@ -275,6 +287,22 @@ function changedUnits(
   });
   if (runStart >= 0) send(runStart, lines.length);
   return units;
+}
+
+/**
+ * The lines of a chunk's text remembered to have held titles, where they stand:
+ * what `changedUnits` hands to `knownTitles`, for a chunk whose text did not change.
+ */
+export function titleRowsOf(text: string, titles: ReadonlyMap<string, readonly string[]>): { words: readonly string[]; row: Row }[] {
+  if (titles.size === 0) return [];
+  const lines = linesOf(text);
+  const rows = (lines[lines.length - 1]?.row ?? -1) + 1;
+  const found: { words: readonly string[]; row: Row }[] = [];
+  for (const line of lines) {
+    const words = titles.get(line.text);
+    if (words) found.push({ words, row: { row: line.row, rows, line: line.text } });
+  }
+  return found;
 }
 
 function isSpace(code: number): boolean {

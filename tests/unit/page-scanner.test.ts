@@ -169,16 +169,19 @@ describe('page scanner', () => {
 });
 
 describe('page scanner against pages that re-render or imitate marks', () => {
-  it('marks again a block a framework re-rendered with the same text', async () => {
+  it('marks again a block a framework re-rendered with the same text, every time it does', async () => {
     document.body.innerHTML = `<ul><li id="item"><a href="/x">Deep Model Assembling</a> [pdf]</li></ul>`;
     scanner = start(recordingChannel().send);
     await scanner.idle();
     expect(marks()).toHaveLength(1);
-    document.getElementById('item')!.innerHTML = '<a href="/x">Deep Model Assembling</a> [pdf]';
-    await frames();
-    await scanner.idle();
-    await frames();
-    expect(marks()).toHaveLength(1);
+    // The first re-render reads the item as a new chunk; later ones find its text unchanged.
+    for (let render = 1; render <= 3; render++) {
+      document.getElementById('item')!.innerHTML = '<a href="/x">Deep Model Assembling</a> [pdf]';
+      await frames();
+      await scanner.idle();
+      await frames();
+      expect(marks(), `after re-render ${render}`).toHaveLength(1);
+    }
   });
 
   it('tells its own marks from elements the page gives the same attribute', async () => {

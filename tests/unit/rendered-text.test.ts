@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { linesOf, locate, locatorsOf, planChunks, unitsOf, type Row } from '../../src/content/rendered-text';
+import { MAX_RENDERED_LENGTH } from '../../src/shared/protocol';
 import { installBrowserInnerText } from './browser-inner-text';
 
 installBrowserInnerText();
@@ -86,6 +87,18 @@ describe('units', () => {
     const last = pieces.at(-1)!;
     const at = last.text.indexOf('word599');
     expect(locatorsOf(last, at, at + 7).map(({ line, word }) => [line.row, word])).toEqual([[1, 'word599']]);
+  });
+
+  it('keeps every unit within what the worker accepts, however many blank lines stand between rows', () => {
+    // Long rows apart by runs of <br>s or empty <pre> lines: a unit must not carry the gap.
+    const rows = Array.from({ length: 6 }, (_, i) => `Row ${i} ${'lorem ipsum '.repeat(116)}`.trim());
+    const text = rows.join('\n'.repeat(1300));
+    const units = unitsOf(document.body, text, null, noTitles, none);
+    for (const unit of units) expect(unit.text.length).toBeLessThanOrEqual(MAX_RENDERED_LENGTH);
+    // Every row still goes, counted as the rows they are.
+    expect(units.flatMap((unit) => linesOf(unit.text, unit.firstRow).map((line) => [line.row, line.text.slice(0, 6)]))).toEqual(
+      rows.map((row, i) => [i, row.slice(0, 6)]),
+    );
   });
 
   it('takes table cells as lines of one row', () => {
