@@ -169,6 +169,8 @@ function startDetection(): void {
       lifeline = watchForOrphaning(shutDown);
       cleanups.push(lifeline);
     }
+  }).catch(() => {
+    // No hover card on this page then; its marks stay, and the page never sees our error.
   });
 }
 

@@ -28,6 +28,12 @@ export function installSkippedWatch(doc: Document, scope: Scope = globalThis as 
   if (existing) return existing;
   const watch: SkippedWatch = { skipped: new Set(), rendered: new WeakSet(), onNewlySkipped: null };
   Object.defineProperty(scope, SKIPPED_WATCH_KEY, { value: watch });
+  /**
+   * The set holds its elements strongly, and a virtualised feed removes skipped
+   * items all the time, on tabs where nothing reads the set (detection off):
+   * past this size, elements that left the page are dropped (amortised O(1)).
+   */
+  let pruneAt = 64;
   doc.addEventListener(
     'contentvisibilityautostatechange',
     (event) => {
@@ -36,6 +42,10 @@ export function installSkippedWatch(doc: Document, scope: Scope = globalThis as 
         if (!event.isTrusted || !(target instanceof Element)) return;
         if ((event as Event & { skipped?: boolean }).skipped) {
           watch.skipped.add(target);
+          if (watch.skipped.size > pruneAt) {
+            for (const element of watch.skipped) if (!element.isConnected) watch.skipped.delete(element);
+            pruneAt = watch.skipped.size * 2 + 64;
+          }
           if (!watch.rendered.has(target)) watch.onNewlySkipped?.(target);
         } else {
           watch.skipped.delete(target);
