@@ -23,33 +23,30 @@ export const CARD_MODULE_PATH = 'card/card.js';
 /** Where the content script's exact half lands (src/content/exact.ts, imported once there is a place to read). */
 export const EXACT_MODULE_PATH = 'exact/exact.js';
 
+/** A build pass that writes one entry as a single ES module at `fileName` inside the extension. */
+function ownModule(entry: string, fileName: string) {
+  return {
+    build: {
+      outDir,
+      emptyOutDir: false,
+      sourcemap: false,
+      minify,
+      target: 'es2022',
+      lib: { entry: resolve(entry), formats: ['es' as const], fileName: () => fileName },
+    },
+  };
+}
+
 export default defineConfig(() => {
+  // Later passes (scripts/build.ts): modules the content script imports when it
+  // needs them, each one self-contained ES module.
   if (process.env.PAPERPEEK_BUILD === 'exact') {
-    // Third pass: the exact half of the content script as one self-contained ES module.
-    return {
-      build: {
-        outDir,
-        emptyOutDir: false,
-        sourcemap: false,
-        minify,
-        target: 'es2022',
-        lib: { entry: resolve('src/content/exact.ts'), formats: ['es' as const], fileName: () => EXACT_MODULE_PATH },
-      },
-    };
+    // The exact half of the content script.
+    return ownModule('src/content/exact.ts', EXACT_MODULE_PATH);
   }
   if (process.env.PAPERPEEK_BUILD === 'card') {
-    // Second pass: the hover card as one self-contained ES module (Preact and the
-    // positioning library included), imported by the content script on first hover.
-    return {
-      build: {
-        outDir,
-        emptyOutDir: false,
-        sourcemap: false,
-        minify,
-        target: 'es2022',
-        lib: { entry: resolve('src/ui/card/card.tsx'), formats: ['es' as const], fileName: () => CARD_MODULE_PATH },
-      },
-    };
+    // The hover card, Preact and the positioning library included, imported on first hover.
+    return ownModule('src/ui/card/card.tsx', CARD_MODULE_PATH);
   }
   return {
     plugins: [digestPlugin(seedsDir), crx({ manifest: manifest as ManifestV3Export })],

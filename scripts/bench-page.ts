@@ -315,7 +315,8 @@ async function launchBrowser(withExtension: boolean, distDir: string): Promise<B
 // ---------------------------------------------------------------------------
 // One measured load
 
-interface TraceEvent {
+/** One event of a Chromium trace (also read by scripts/profile-page.ts). */
+export interface TraceEvent {
   name: string;
   ph: string;
   pid: number;
@@ -325,6 +326,8 @@ interface TraceEvent {
   dur?: number;
   /** Thread (CPU) time of the event, microseconds. */
   tdur?: number;
+  /** Ties async and profile events together (ProfileChunk to its Profile). */
+  id?: string;
   args?: { data?: Record<string, unknown> } & Record<string, unknown>;
 }
 

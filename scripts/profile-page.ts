@@ -20,21 +20,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchExtension, startFixtureServer } from '../tests/e2e/harness';
 import { median } from './bench-format';
-import { buildPages, digestTitles } from './bench-page';
+import { buildPages, digestTitles, type TraceEvent } from './bench-page';
 
 const ROOT = resolve(import.meta.dirname, '..');
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  id?: string;
-  args?: { data?: Record<string, unknown> } & Record<string, unknown>;
-}
 
 interface ProfileNode {
   id: number;

@@ -5,26 +5,16 @@
  * that nothing is scanned twice and our own marks never trigger a rescan.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
 import { startPageScanner, type PageScanner, type ScanChannel } from '../../src/content/page-scanner';
-import { bucketize } from '../../src/shared/paper-buckets';
 import { ok } from '../../src/shared/result';
-import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
-import { matchProbes, probeSignatures } from '../../src/shared/title-scanner';
 import { unitsOf, type RenderedPayload, type ScanPayload } from '../../src/shared/protocol';
+import { matchSeedTitles, seedBundle } from './seed-matcher';
 import { renderedUnits, spansOf } from '../../src/shared/rendered-scan';
 import { installBrowserInnerText } from './browser-inner-text';
 
-const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
-const bySignature = new Map<number, KeyEntry[]>();
-for (const entry of bucketize(bundle.papers).keyBuckets.flatMap((b) => b.entries)) {
-  const signature = signatureOfKey(entry[0]);
-  bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
-}
-const prefilter = new Set(bySignature.keys());
-const idOf = (title: string) => bundle.papers.find((p) => p.title === title)!.id;
+const idOf = (title: string) => seedBundle.papers.find((p) => p.title === title)!.id;
 
-const match = (units: Parameters<typeof probeSignatures>[0]) => matchProbes(probeSignatures(units, prefilter), (s) => bySignature.get(s) ?? []);
+const match = matchSeedTitles;
 
 /** A channel to the real matcher, both passes, that records every request. */
 function recordingChannel() {

@@ -4,24 +4,14 @@
  * the digest titles, so the page only reads those places exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
-import { bucketize } from '../../src/shared/paper-buckets';
 import { renderedUnits, spansOf } from '../../src/shared/rendered-scan';
-import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
-import { matchProbes, probeSignatures } from '../../src/shared/title-scanner';
+import { matchSeedTitles } from './seed-matcher';
 
-const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
-const bySignature = new Map<number, KeyEntry[]>();
-for (const entry of bucketize(bundle.papers).keyBuckets.flatMap((b) => b.entries)) {
-  const signature = signatureOfKey(entry[0]);
-  bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
-}
-const prefilter = new Set(bySignature.keys());
 
 /** What the worker answers for these texts, as the substrings it points at. */
 function spannedTexts(texts: string[]): [number, string][] {
   const { units, tokens } = renderedUnits(texts);
-  const spans = spansOf(matchProbes(probeSignatures(units, prefilter), (s) => bySignature.get(s) ?? []), tokens);
+  const spans = spansOf(matchSeedTitles(units), tokens);
   const found: [number, string][] = [];
   for (let i = 0; i < spans.length; i += 3) {
     const [unit, from, to] = spans.slice(i, i + 3) as [number, number, number];

@@ -4,9 +4,7 @@
  * rule of issue 3 pinned by its own case. Runs on the real bundled digest.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
 import { normalizeTitle } from '../../src/shared/normalize';
-import { bucketize } from '../../src/shared/paper-buckets';
 import { acceptHit, continuesAsTitle, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
 import {
   KEY_MAIN,
@@ -15,27 +13,18 @@ import {
   isDistinctive,
   keyEntriesOf,
   mainTitleOf,
-  signatureOfKey,
-  type KeyEntry,
 } from '../../src/shared/title-index';
-import { matchProbes, probeSignatures, type ScanHit } from '../../src/shared/title-scanner';
+import type { ScanHit } from '../../src/shared/title-scanner';
 import { tokenize } from '../../src/shared/tokenize';
+import { matchSeedTitles, seedBundle } from './seed-matcher';
 
-const bundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
-const { keyBuckets } = bucketize(bundle.papers);
-const entries = keyBuckets.flatMap((bucket) => bucket.entries);
-const bySignature = new Map<number, KeyEntry[]>();
-for (const entry of entries) {
-  const signature = signatureOfKey(entry[0]);
-  bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
-}
-const prefilter = new Set(bySignature.keys());
+const bundle = seedBundle;
 
 /** The worker's scan of one text, as the page would tokenise it. */
 function scan(text: string): (ScanHit & { asWritten: string; before: string; after: string })[] {
   const tokens = tokenize(text);
   const unit = { text: tokens.words.join(' '), joins: tokens.joins, cuts: tokens.cuts };
-  const hits = matchProbes(probeSignatures([unit], prefilter), (signature) => bySignature.get(signature) ?? []);
+  const hits = matchSeedTitles([unit]);
   return hits.map((hit) => {
     const start = tokens.starts[hit.start]!;
     const end = tokens.ends[hit.end - 1]!;
