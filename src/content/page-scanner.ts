@@ -76,6 +76,12 @@ export interface PageScanner {
   loaded(): Promise<typeof ExactModule>;
 }
 
+/** A line remembered to hold a title, found again in a chunk read again. */
+interface KnownTitle {
+  words: readonly string[];
+  row: Row;
+}
+
 function emptyRenderedBatch(): { texts: string[]; units: Unit[]; chars: number } {
   return { texts: [], units: [], chars: 0 };
 }
@@ -98,6 +104,8 @@ export function startPageScanner(
   const unitQueue: Unit[] = [];
   /** Coarse replies waiting to be located (under the slice budget). */
   const spanQueue: { units: readonly Unit[]; spans: readonly number[]; next: number }[] = [];
+  /** Remembered title lines of chunks read again, waiting to be located again (relocateIfMarksLost). */
+  const relocations: (KnownTitle & { chunk: Chunk })[] = [];
   /** What to read node by node, waiting for the exact half to load: places located, and roots innerText cannot show. */
   const forExact: { root: Element | ShadowRoot; keepsRoot: boolean }[] = [];
   /**
@@ -150,6 +158,7 @@ export function startPageScanner(
   function hasWork(): boolean {
     return (
       spanQueue.length > 0 ||
+      relocations.length > 0 ||
       unitQueue.length > 0 ||
       chunks.length > 0 ||
       coarseRoots.length > 0 ||
@@ -179,6 +188,11 @@ export function startPageScanner(
         if (spans) {
           locateNext(spans);
           if (spans.next + 2 >= spans.spans.length) spanQueue.shift();
+          continue;
+        }
+        const relocation = relocations.shift();
+        if (relocation) {
+          locateWords(relocation.chunk, relocation.words, relocation.row);
           continue;
         }
         if (exact) {
@@ -274,27 +288,30 @@ export function startPageScanner(
     if (text === previous) {
       // Nothing new to send (nothing is scanned twice), but the page may have
       // re-rendered the same text in new nodes and taken our marks with it.
-      relocateLostTitles(chunk, text);
+      relocateIfMarksLost(chunk, titleRowsOf(text, titleLines));
       return;
     }
     chunkTexts.set(chunk, text);
     if (titleLines.size > MAX_TITLE_LINES) titleLines = new Map();
-    unitQueue.push(...unitsOf(chunk, text, previous, titleLines, locateWords));
+    const known: KnownTitle[] = [];
+    unitQueue.push(...unitsOf(chunk, text, previous, titleLines, (_chunk, words, row) => known.push({ words, row })));
+    relocateIfMarksLost(chunk, known);
   }
 
   /**
-   * Locates again the lines of an unchanged chunk that held titles, when it now
-   * holds fewer marks than such lines. Counting first keeps a chunk read again
-   * with its marks intact (a body rescan) from costing a locate per title; a
-   * line the precision rules turned down counts too, and only costs a read of its
-   * place, since the exact half reads a block again only when its marks are gone.
+   * Queues the lines of a chunk read again that held titles (still there, or
+   * the whole text unchanged) to be located again, when the chunk now holds
+   * fewer marks than such lines: the page re-rendered them in new nodes. Counting
+   * first keeps a feed whose marks are intact from paying a locate per title on
+   * every append; a line the precision rules turned down counts too, and costs a
+   * read of its place only, since the exact half rereads a block only when its
+   * marks are gone. Located in slices (runSlice), not here.
    */
-  function relocateLostTitles(chunk: Chunk, text: string): void {
-    const known = titleRowsOf(text, titleLines);
+  function relocateIfMarksLost(chunk: Chunk, known: readonly KnownTitle[]): void {
     if (known.length === 0) return;
     const marks = chunk.querySelectorAll(MARK_SELECTOR).length + (chunk.hasAttribute(MARK_ATTRIBUTE) ? 1 : 0);
     if (marks >= known.length) return;
-    for (const { words, row } of known) locateWords(chunk, words, row);
+    for (const title of known) relocations.push({ chunk, ...title });
   }
 
   /** Moves units into the coarse batch, and sends it once full: one send per step, under the clock. */
@@ -468,7 +485,7 @@ export function startPageScanner(
       if (stopped) return;
       stopped = true;
       if (watch) watch.onNewlySkipped = null;
-      for (const queue of [spanQueue, unitQueue, coarseRoots, chunks, forExact]) queue.length = 0;
+      for (const queue of [spanQueue, relocations, unitQueue, coarseRoots, chunks, forExact]) queue.length = 0;
       renderedBatch = emptyRenderedBatch();
       frameScheduled = false;
       dirtyNodes.clear();

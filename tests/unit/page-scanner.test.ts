@@ -174,6 +174,29 @@ describe('page scanner against pages that re-render or imitate marks', () => {
     }
   });
 
+  it('marks again titles of a list the page rebuilt with one item more, and leaves intact marks alone', async () => {
+    const item = (text: string) => `<li><a href="/x">${text}</a> [pdf]</li>`;
+    const filler = Array.from({ length: 8 }, (_, i) => item(`An unrelated entry number ${i}`)).join('');
+    document.body.innerHTML = `<ul id="feed">${item('Deep Model Assembling')}${filler}${item('Pointer Networks')}</ul>`;
+    const channel = recordingChannel();
+    scanner = start(channel.send);
+    await scanner.idle();
+    expect(marks()).toHaveLength(2);
+    // A framework rebuilds the whole list (new nodes, our marks gone) with one item added.
+    document.getElementById('feed')!.innerHTML = `${item('Deep Model Assembling')}${filler}${item('Pointer Networks')}${item('One more new entry here')}`;
+    await frames();
+    await scanner.idle();
+    await frames();
+    expect(marks().map(([, text]) => text)).toEqual(['Deep Model Assembling', 'Pointer Networks']);
+    // Appending to a list whose marks are intact sends only the new entry, exactly nothing.
+    const exactBefore = channel.sentTexts().length;
+    document.getElementById('feed')!.insertAdjacentHTML('beforeend', item('Yet another new entry'));
+    await frames();
+    await scanner.idle();
+    expect(channel.sentTexts().length).toBe(exactBefore);
+    expect(marks()).toHaveLength(2);
+  });
+
   it('tells its own marks from elements the page gives the same attribute', async () => {
     document.body.innerHTML = `<h2>Pointer Networks</h2><span data-paperpeek-id="fake0000000">Not ours</span>`;
     scanner = start(recordingChannel().send);
