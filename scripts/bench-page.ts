@@ -498,6 +498,36 @@ interface PageResult {
   page: BenchPage;
   without: LoadSample[];
   with: LoadSample[];
+  /** With the floor build (empty content scripts); only on the page with nothing to find. */
+  floor: LoadSample[];
+}
+
+/**
+ * A copy of the build whose content scripts are empty: what Chromium itself
+ * spends on a page for an extension that injects scripts (the isolated world,
+ * the script's load) before any code of ours runs. No content script can cost
+ * less, so it is the floor under the goal for a page with nothing to find.
+ */
+function floorBuild(distDir: string, floorDir: string): void {
+  cpSync(distDir, floorDir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(floorDir, 'manifest.json'), 'utf8')) as { content_scripts: { js?: string[] }[] };
+  for (const path of manifest.content_scripts.flatMap((script) => script.js ?? [])) writeFileSync(join(floorDir, path), 'void 0;\n');
+}
+
+/** The floor line: what the empty content scripts add, and what is left of ours above it. */
+function formatFloor(results: PageResult[]): string {
+  return results
+    .filter((r) => r.floor.length > 0)
+    .map(({ page, without, with: withExt, floor }) => {
+      const added = (samples: LoadSample[], pick: (s: LoadSample) => number) => median(samples.map(pick)) - median(without.map(pick));
+      const floorCpu = added(floor, (s) => s.cpuMs);
+      const ownCpu = added(withExt, (s) => s.cpuMs);
+      return (
+        `floor on ${page.name}: an extension whose content scripts are empty adds ${formatMs(added(floor, (s) => s.taskMs), 1)} ms task, ` +
+        `${formatMs(floorCpu, 1)} ms cpu; PaperPeek adds ${formatMs(ownCpu, 1)} ms cpu, ${formatMs(ownCpu - floorCpu, 1)} ms above that floor.`
+      );
+    })
+    .join('\n');
 }
 
 function formatMs(value: number | null, digits = 0): string {
@@ -578,16 +608,19 @@ export async function benchPageCost(options: { distDir: string; runs?: number; t
   const startedAt = performance.now();
   // The other engineers rebuild dist/ while we run: measure a private copy of it.
   const distCopy = mkdtempSync(join(tmpdir(), 'paperpeek-bench-dist-'));
+  const floorCopy = mkdtempSync(join(tmpdir(), 'paperpeek-bench-floor-'));
   try {
     cpSync(options.distDir, distCopy, { recursive: true });
+    floorBuild(distCopy, floorCopy);
     if (options.traceDir) mkdirSync(options.traceDir, { recursive: true });
-    return await measureAll(distCopy, runs, options.traceDir ?? null, startedAt, options.pages ?? null);
+    return await measureAll(distCopy, floorCopy, runs, options.traceDir ?? null, startedAt, options.pages ?? null);
   } finally {
     rmSync(distCopy, { recursive: true, force: true });
+    rmSync(floorCopy, { recursive: true, force: true });
   }
 }
 
-async function measureAll(distDir: string, runs: number, traceDir: string | null, startedAt: number, only: string[] | null): Promise<string> {
+async function measureAll(distDir: string, floorDir: string, runs: number, traceDir: string | null, startedAt: number, only: string[] | null): Promise<string> {
   const loadAtStart = loadavg()[0] as number;
   const bundle = bundleLine(distDir); // read first: a half-written copy should fail before the long part
   const allPages = buildPages(digestTitles());
@@ -600,6 +633,8 @@ async function measureAll(distDir: string, runs: number, traceDir: string | null
     browsers.push(without);
     const withExtension = await launchBrowser(true, distDir);
     browsers.push(withExtension);
+    const floor = await launchBrowser(true, floorDir);
+    browsers.push(floor);
 
     // Warm up both browsers (first renderer, code caches) on the list page, and wait until
     // the extension's worker has its digest loaded, which it does on first install.
@@ -607,17 +642,20 @@ async function measureAll(distDir: string, runs: number, traceDir: string | null
     for (const browser of browsers) {
       const page = await browser.context.newPage();
       await page.goto(server.origin + warmUp.path);
-      if (browser.withExtension) await waitFor(async () => (await countMarks(page)) >= warmUp.expectedMarks, 'the warm-up page to be marked', 30_000);
+      if (browser === withExtension) await waitFor(async () => (await countMarks(page)) >= warmUp.expectedMarks, 'the warm-up page to be marked', 30_000);
+      // The floor build marks nothing: give its worker the same time to load its digest.
+      else if (browser === floor) await new Promise((done) => setTimeout(done, 3000));
       await page.close();
     }
 
-    const results: PageResult[] = pages.map((page) => ({ page, without: [], with: [] }));
+    const results: PageResult[] = pages.map((page) => ({ page, without: [], with: [], floor: [] }));
     for (let run = 0; run < runs; run++) {
       for (const result of results) {
-        // Alternate which mode goes first, so slow drift on the machine hits both alike.
-        const order = run % 2 === 0 ? [without, withExtension] : [withExtension, without];
+        // Rotate which mode goes first, so slow drift on the machine hits all alike.
+        const modes = result.page.addedGoalMs === GOALS.addedWithNothingToFindMs ? [without, withExtension, floor] : [without, withExtension];
+        const order = modes.map((_, i) => modes[(i + run) % modes.length] as BenchBrowser);
         for (const browser of order) {
-          const mode = browser.withExtension ? 'with' : 'without';
+          const mode = browser === floor ? 'floor' : browser.withExtension ? 'with' : 'without';
           const traceFile = traceDir ? join(traceDir, `${result.page.path.slice(1)}-${mode}-${run + 1}.json`) : null;
           result[mode].push(await measureLoad(browser, server.origin + result.page.path, result.page.expectedMarks, traceFile));
         }
@@ -631,6 +669,7 @@ async function measureAll(distDir: string, runs: number, traceDir: string | null
     return [
       formatResults(results),
       '',
+      formatFloor(results),
       bundle,
       `${runs} fresh loads per page and mode, medians; worst extension task over all runs: ${worst.ms.toFixed(1)} ms (${worst.page}).`,
       'marks: the final counts seen over the runs (expected in brackets); fewer means titles the extension missed.',

@@ -5,7 +5,10 @@
  * function, with the engine's own buckets ((garbage collector), (program)) and
  * the rendering passes (style, layout, pre-paint) beside them.
  *
- *   npx tsx scripts/profile-page.ts [--page links-10k] [--runs 3] [--dist dist] [--top 40]
+ *   npx tsx scripts/profile-page.ts [--page links-10k] [--runs 3] [--dist dist] [--top 40] [--callers NAME]
+ *
+ * --callers NAME also lists the time of functions whose name contains NAME under
+ * their chain of callers (for native getters and bindings the profile names only).
  *
  * For readable function names build without minifying first:
  *   PAPERPEEK_NO_MINIFY=1 npx tsx scripts/build.ts --out .tmp/dist-profile --no-zip
@@ -30,8 +33,14 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
 }
 
+function keyOf(node: ProfileNode): string {
+  const frame = node.callFrame;
+  const where = frame.url ? ` ${frame.url.replace(/^chrome-extension:\/\/[^/]+\//, 'ext:/').replace(/^http:\/\/127\.0\.0\.1:\d+/, 'page:')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : '';
+  return `${frame.functionName || '(anonymous)'}${where}`;
+}
+
 /** Self time per function (ms) from the trace's ProfileChunk events on the page's main thread. */
-function selfTimes(events: TraceEvent[], pageUrl: string): Map<string, number> {
+function selfTimes(events: TraceEvent[], pageUrl: string, callersOf: string | null): Map<string, number> {
   const commit = events.find((e) => e.name === 'CommitLoad' && e.args?.data?.url === pageUrl && e.args.data.isMainFrame === true);
   if (!commit) throw new Error(`no CommitLoad of ${pageUrl}`);
   const nodes = new Map<string, ProfileNode>();
@@ -46,11 +55,16 @@ function selfTimes(events: TraceEvent[], pageUrl: string): Map<string, number> {
     samples.forEach((sample, i) => {
       const node = nodes.get(`${event.id}:${sample}`);
       if (!node) return;
-      const frame = node.callFrame;
-      const where = frame.url ? ` ${frame.url.replace(/^chrome-extension:\/\/[^/]+\//, 'ext:/').replace(/^http:\/\/127\.0\.0\.1:\d+/, 'page:')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : '';
-      const key = `${frame.functionName || '(anonymous)'}${where}`;
+      const key = keyOf(node);
       // A sample's delta is the time since the previous one: charge it to this sample.
       times.set(key, (times.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+      if (callersOf && key.includes(callersOf)) {
+        // --callers: the same time again under the chain of callers, to tell who runs a native getter.
+        const chain: string[] = [];
+        for (let up = nodes.get(`${event.id}:${node.parent}`); up && chain.length < 4; up = nodes.get(`${event.id}:${up.parent}`)) chain.push(keyOf(up));
+        const entry = `  ${key} <- ${chain.join(' <- ') || '(root)'}`;
+        times.set(entry, (times.get(entry) ?? 0) + (deltas[i] ?? 0) / 1000);
+      }
     });
   }
   // Rendering passes, which the profiler files under (program).
@@ -66,7 +80,7 @@ function selfTimes(events: TraceEvent[], pageUrl: string): Map<string, number> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { page: { type: 'string' }, runs: { type: 'string' }, dist: { type: 'string' }, top: { type: 'string' } },
+    options: { page: { type: 'string' }, runs: { type: 'string' }, dist: { type: 'string' }, top: { type: 'string' }, callers: { type: 'string' } },
   });
   const runs = Number(values.runs ?? 3);
   const top = Number(values.top ?? 40);
@@ -100,7 +114,7 @@ async function main(): Promise<void> {
       const done = new Promise((resolveDone) => cdp.once('Tracing.tracingComplete', resolveDone));
       await cdp.send('Tracing.end');
       await done;
-      perRun.push(selfTimes(events, url));
+      perRun.push(selfTimes(events, url, values.callers ?? null));
       await tab.close();
     }
     const keys = new Set(perRun.flatMap((times) => [...times.keys()]));
