@@ -27,7 +27,7 @@ import type { ScanHit } from '../shared/title-scanner';
 import type { ExactReader } from './exact-reader';
 import type * as ExactModule from './exact';
 import { MARK_ATTRIBUTE, MARK_SELECTOR, MARK_TAG } from './marks';
-import { SHADOW_HOST_QUERY, blockOf, isInSkippedSubtree } from './page-text';
+import { SHADOW_HOST_QUERY, blockOf, isInSkippedSubtree, isSkippedElement } from './page-text';
 import {
   forgetChildCounts,
   locate,
@@ -98,6 +98,8 @@ export function startPageScanner(
 ): PageScanner {
   /** Roots to plan into chunks (the body, changed blocks, shadow roots). */
   const coarseRoots: (Element | ShadowRoot)[] = [];
+  /** Blocks of roots too large to read whole, to be planned one per step. */
+  const blocksToPlan: Element[] = [];
   /** Chunks to read with innerText. */
   const chunks: Chunk[] = [];
   /** Units read from chunks, waiting to be batched and sent. */
@@ -161,6 +163,7 @@ export function startPageScanner(
       relocations.length > 0 ||
       unitQueue.length > 0 ||
       chunks.length > 0 ||
+      blocksToPlan.length > 0 ||
       coarseRoots.length > 0 ||
       (exact !== null && (forExact.length > 0 || exact.hasWork()))
     );
@@ -207,6 +210,11 @@ export function startPageScanner(
         const chunk = chunks.shift();
         if (chunk) {
           readChunk(chunk);
+          continue;
+        }
+        const block = blocksToPlan.shift();
+        if (block) {
+          planBlock(block);
           continue;
         }
         const coarse = coarseRoots.shift();
@@ -264,25 +272,25 @@ export function startPageScanner(
 
   function planRoot(root: Element | ShadowRoot): void {
     if (!root.isConnected) return;
-    // Shadow roots are not in innerText: find their hosts here, they become roots of their own.
-    for (const host of root.querySelectorAll(SHADOW_HOST_QUERY)) {
-      const shadow = host.shadowRoot;
-      if (!shadow) continue;
-      onShadowRoot(shadow);
-      // Light content slotted into a shadow root loses the spaces between slots in
-      // innerText (`...ModelsSlotted from`): a small host's light DOM is read node by node.
-      if (host.firstChild && host.getElementsByTagName('*').length <= SMALL_HOST_ELEMENTS) readExactly(host, true);
-    }
     const walk: (Element | ShadowRoot)[] = [];
-    if (root instanceof ShadowRoot) planShadowRoot(root, chunks, walk);
-    else planChunks(root, chunks, walk as Element[]);
+    if (root instanceof ShadowRoot) planShadowRoot(root, chunks, walk, blocksToPlan);
+    else planChunks(root, chunks, walk as Element[], blocksToPlan);
     // What the browser skips rendering is not in innerText: read it node by node.
     walk.push(...skippedInside(watch, root));
     for (const element of walk) readExactly(element, true);
   }
 
+  /** One level of a large root's blocks: chunks to read, blocks for later steps, or a subtree to walk. */
+  function planBlock(block: Element): void {
+    if (!block.isConnected || isSkippedElement(block)) return;
+    const walk: Element[] = [];
+    planChunks(block, chunks, walk, blocksToPlan);
+    for (const element of walk) readExactly(element, true);
+  }
+
   function readChunk(chunk: Chunk): void {
     if (!chunk.isConnected) return;
+    findShadowRoots(chunk);
     const text = renderedText(chunk);
     const previous = chunkTexts.get(chunk) ?? null;
     if (text === previous) {
@@ -296,6 +304,29 @@ export function startPageScanner(
     const known: KnownTitle[] = [];
     unitQueue.push(...unitsOf(chunk, text, previous, titleLines, (_chunk, words, row) => known.push({ words, row })));
     relocateIfMarksLost(chunk, known);
+  }
+
+  /**
+   * Shadow roots are not in innerText: their hosts in a chunk become roots of
+   * their own. Searched chunk by chunk, so that one slice runs one bounded query
+   * (a chunk is at most CHUNK_MAX_ELEMENTS), and on every read of the chunk,
+   * since a host added later leaves the chunk's innerText as it was. What is read
+   * node by node instead finds its shadow roots as it walks (page-text.ts).
+   */
+  function findShadowRoots(chunk: Chunk): void {
+    const own = chunk.shadowRoot;
+    if (own) adoptShadowRoot(chunk, own);
+    for (const host of chunk.querySelectorAll(SHADOW_HOST_QUERY)) {
+      const shadow = host.shadowRoot;
+      if (shadow) adoptShadowRoot(host, shadow);
+    }
+  }
+
+  function adoptShadowRoot(host: Element, shadow: ShadowRoot): void {
+    onShadowRoot(shadow); // once per root: it is observed from then on
+    // Light content slotted into a shadow root loses the spaces between slots in
+    // innerText (`...ModelsSlotted from`): a small host's light DOM is read node by node.
+    if (host.firstChild && host.getElementsByTagName('*').length <= SMALL_HOST_ELEMENTS) readExactly(host, true);
   }
 
   /**
@@ -485,7 +516,7 @@ export function startPageScanner(
       if (stopped) return;
       stopped = true;
       if (watch) watch.onNewlySkipped = null;
-      for (const queue of [spanQueue, relocations, unitQueue, coarseRoots, chunks, forExact]) queue.length = 0;
+      for (const queue of [spanQueue, relocations, unitQueue, coarseRoots, blocksToPlan, chunks, forExact]) queue.length = 0;
       renderedBatch = emptyRenderedBatch();
       frameScheduled = false;
       dirtyNodes.clear();

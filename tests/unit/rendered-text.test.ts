@@ -31,6 +31,18 @@ describe('chunks', () => {
     expect(chunks.map((chunk) => chunk.id)).toEqual(['a', 'b']);
   });
 
+  it('plans one level at a time when asked, leaving skipped blocks out when their turn comes', () => {
+    document.body.innerHTML = `<div id="a">${paragraphs(2500)}</div><div id="b" hidden>${paragraphs(2500)}</div><div id="c">${paragraphs(2500)}</div>`;
+    const chunks: Element[] = [];
+    const later: Element[] = [];
+    planChunks(document.body, chunks, [], later);
+    // The body is too large to read whole: its blocks wait, skipped or not, and nothing is read yet.
+    expect([chunks, later.map((block) => block.id)]).toEqual([[], ['a', 'b', 'c']]);
+    const all: Element[] = [];
+    planChunks(document.body, all, []);
+    expect(all.map((chunk) => chunk.id)).toEqual(['a', 'c']);
+  });
+
   it('keeps loose text among large blocks with them, in one chunk', () => {
     document.body.innerHTML = `Loose text <div id="a">${paragraphs(2500)}</div><div id="b">${paragraphs(2500)}</div>`;
     const chunks: Element[] = [];
