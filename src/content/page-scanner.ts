@@ -38,6 +38,7 @@ import {
   titleRowsOf,
   unitsOf,
   type Chunk,
+  type Plan,
   type Row,
   type Unit,
 } from './rendered-text';
@@ -98,8 +99,8 @@ export function startPageScanner(
 ): PageScanner {
   /** Roots to plan into chunks (the body, changed blocks, shadow roots). */
   const coarseRoots: (Element | ShadowRoot)[] = [];
-  /** Blocks of roots too large to read whole, to be planned one per step. */
-  const blocksToPlan: Element[] = [];
+  /** Blocks of roots too large to read whole, and the rest of their children, planned one per step. */
+  const blocksToPlan: Plan[] = [];
   /** Chunks to read with innerText. */
   const chunks: Chunk[] = [];
   /** Units read from chunks, waiting to be batched and sent. */
@@ -280,11 +281,16 @@ export function startPageScanner(
     for (const element of walk) readExactly(element, true);
   }
 
-  /** One level of a large root's blocks: chunks to read, blocks for later steps, or a subtree to walk. */
-  function planBlock(block: Element): void {
-    if (!block.isConnected || isSkippedElement(block)) return;
+  /** One step of planning a large root: chunks to read, blocks and children for later steps, or a subtree to walk. */
+  function planBlock(plan: Plan): void {
     const walk: Element[] = [];
-    planChunks(block, chunks, walk, blocksToPlan);
+    if (plan instanceof Element) {
+      if (!plan.isConnected || isSkippedElement(plan)) return;
+      planChunks(plan, chunks, walk, blocksToPlan);
+    } else {
+      if (!plan.root.isConnected) return;
+      planChunks(plan.root, chunks, walk, blocksToPlan, plan);
+    }
     for (const element of walk) readExactly(element, true);
   }
 

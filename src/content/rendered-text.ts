@@ -50,27 +50,56 @@ const LOCATE_WHOLE_ELEMENTS = 48;
 
 export type Chunk = Element;
 
+/** Children of one large root looked at per planning step (each costs a wrapper). */
+const PLAN_CHILDREN_PER_STEP = 1000;
+
+/** The children of a large root not looked at yet, from `next` on. */
+export interface PlanRest {
+  root: Element;
+  next: ChildNode;
+  /** The root's element count, as the first step counted it. */
+  count: number;
+}
+
+/** What is left to plan: a block, or the rest of a root's children. */
+export type Plan = Element | PlanRest;
+
 /**
  * Splits `root` into chunks to read with innerText. Subtrees that mix inline
  * text with large blocks and are too big to read at once go to `walk` (read
  * node by node, the old way); so do roots that are not HTML elements.
  *
- * With `later`, one level at a time: the blocks of a root too large to read
- * whole go there, to be planned in later steps (the scanner plans one per step,
- * under its clock: a feed of 10,000 posts is 10,000 blocks to count).
+ * With `later`, one step at a time: the blocks of a root too large to read
+ * whole go there to be planned in later steps, and so does the rest of its
+ * children past PLAN_CHILDREN_PER_STEP (`rest` resumes it). The scanner runs
+ * one step per turn under its clock: a feed of 10,000 posts is 10,000 blocks.
  */
-export function planChunks(root: Element, chunks: Chunk[], walk: Element[], later?: Element[]): void {
-  if (!hasInnerText(root)) {
-    walk.push(root);
-    return;
-  }
-  const count = root.getElementsByTagName('*').length;
-  if (count <= CHUNK_ELEMENTS || (root.childElementCount >= WHOLE_LIST_CHILDREN && count <= CHUNK_MAX_ELEMENTS)) {
-    chunks.push(root);
-    return;
+export function planChunks(root: Element, chunks: Chunk[], walk: Element[], later?: Plan[], rest?: PlanRest): void {
+  let count: number;
+  let first: ChildNode | null;
+  if (rest && rest.next.parentNode === root) {
+    count = rest.count;
+    first = rest.next;
+  } else {
+    if (!hasInnerText(root)) {
+      walk.push(root);
+      return;
+    }
+    count = root.getElementsByTagName('*').length;
+    if (count <= CHUNK_ELEMENTS || (root.childElementCount >= WHOLE_LIST_CHILDREN && count <= CHUNK_MAX_ELEMENTS)) {
+      chunks.push(root);
+      return;
+    }
+    // (A rest whose next child left the root starts over: blocks planned twice read the same text, which is not sent again.)
+    first = root.firstChild;
   }
   const blocks: Element[] = [];
-  for (let child = root.firstChild; child; child = child.nextSibling) {
+  let looked = 0;
+  for (let child = first; child; child = child.nextSibling) {
+    if (later && ++looked > PLAN_CHILDREN_PER_STEP) {
+      later.push(...blocks, { root, next: child, count });
+      return;
+    }
     if (child.nodeType === Node.TEXT_NODE) {
       if (isBlank((child as Text).data)) continue;
     } else if (child.nodeType !== Node.ELEMENT_NODE) continue;
@@ -81,6 +110,7 @@ export function planChunks(root: Element, chunks: Chunk[], walk: Element[], late
       continue;
     } else if (isSkippedElement(child as Element)) continue;
     // Inline text among large blocks: innerText of the whole would be one long task.
+    // (Blocks an earlier step queued are read as well then; the exact half marks a title once.)
     if (count <= CHUNK_MAX_ELEMENTS) chunks.push(root);
     else walk.push(root);
     return;
@@ -90,7 +120,7 @@ export function planChunks(root: Element, chunks: Chunk[], walk: Element[], late
 }
 
 /** The chunks of a shadow root: its element children; loose text in it is read the old way. */
-export function planShadowRoot(root: ShadowRoot, chunks: Chunk[], walk: (Element | ShadowRoot)[], later?: Element[]): void {
+export function planShadowRoot(root: ShadowRoot, chunks: Chunk[], walk: (Element | ShadowRoot)[], later?: Plan[]): void {
   const blocks: Element[] = [];
   for (let child = root.firstChild; child; child = child.nextSibling) {
     if (child.nodeType === Node.TEXT_NODE && isBlank((child as Text).data)) continue;

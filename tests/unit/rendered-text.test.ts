@@ -5,7 +5,7 @@
  * line twice, and how a place the worker pointed at is found again in the DOM.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { linesOf, locate, locatorsOf, planChunks, unitsOf, type Row } from '../../src/content/rendered-text';
+import { linesOf, locate, locatorsOf, planChunks, unitsOf, type Plan, type Row } from '../../src/content/rendered-text';
 import { MAX_RENDERED_LENGTH } from '../../src/shared/protocol';
 import { installBrowserInnerText } from './browser-inner-text';
 
@@ -41,6 +41,26 @@ describe('chunks', () => {
     const all: Element[] = [];
     planChunks(document.body, all, []);
     expect(all.map((chunk) => chunk.id)).toEqual(['a', 'c']);
+  });
+
+  it('looks at the children of a huge flat root a thousand per step, and resumes where it stopped', () => {
+    // 2,500 posts of 13 elements: too many to read whole, each post a chunk of its own.
+    document.body.innerHTML = Array.from({ length: 2500 }, (_, i) => `<div id="post${i}">${paragraphs(6)}</div>`).join('');
+    const chunks: Element[] = [];
+    const later: Plan[] = [];
+    planChunks(document.body, chunks, [], later);
+    expect(later).toHaveLength(1001);
+    const steps = [later.length];
+    while (later.length > 0) {
+      const plan = later.shift()!;
+      if (plan instanceof Element) planChunks(plan, chunks, [], later);
+      else {
+        planChunks(plan.root, chunks, [], later, plan);
+        steps.push(later.length);
+      }
+    }
+    expect(chunks.map((chunk) => chunk.id)).toEqual(Array.from({ length: 2500 }, (_, i) => `post${i}`));
+    expect(steps).toEqual([1001, 1001, 500]);
   });
 
   it('keeps loose text among large blocks with them, in one chunk', () => {
