@@ -10,13 +10,34 @@
  * 10,000 links out of the page's main thread, which is what the page pays for.
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
+import { MAX_RENDERED_LENGTH } from './protocol';
 import { tokenize, type Tokens } from './tokenize';
+
+/**
+ * Words of one rendered text past which the rest is dropped: as many as it may
+ * have characters (MAX_RENDERED_LENGTH), so only text that normalisation
+ * multiplied is cut. A page could otherwise fill a request with characters
+ * like U+FDFA, which NFKC turns into four words each.
+ */
+export const MAX_RENDERED_WORDS = MAX_RENDERED_LENGTH;
 
 /** The rendered texts as scan units, with the tokens that map words back to characters. */
 export function renderedUnits(texts: readonly string[]): { units: ScanUnit[]; tokens: Tokens[] } {
-  const tokens = texts.map((text) => tokenize(text));
+  const tokens = texts.map((text) => capWords(tokenize(text), MAX_RENDERED_WORDS));
   const units = tokens.map((t) => ({ text: t.words.join(' '), joins: t.joins, cuts: t.cuts }));
   return { units, tokens };
+}
+
+function capWords(tokens: Tokens, max: number): Tokens {
+  if (tokens.words.length <= max) return tokens;
+  return {
+    words: tokens.words.slice(0, max),
+    starts: tokens.starts.slice(0, max),
+    ends: tokens.ends.slice(0, max),
+    // A join pairs word i with word i + 1; both must be kept.
+    joins: tokens.joins.filter((i) => i + 1 < max),
+    cuts: tokens.cuts.filter((i) => i < max),
+  };
 }
 
 /** Hits as flat [text index, from, to) character ranges: three numbers per hit, cheap to send. */

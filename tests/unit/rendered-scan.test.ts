@@ -4,7 +4,7 @@
  * the digest titles, so the page only reads those places exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { renderedUnits, spansOf } from '../../src/shared/rendered-scan';
+import { MAX_RENDERED_WORDS, renderedUnits, spansOf } from '../../src/shared/rendered-scan';
 import { matchSeedTitles } from './seed-matcher';
 
 
@@ -38,6 +38,15 @@ describe('scan of rendered text', () => {
       [0, 'Con-\ntinual Learning in Neural Networks'],
       [1, 'E$^2$-LLM: Efficient and Extreme Length Extension of Large Language Models'],
     ]);
+  });
+
+  it('keeps no more words per text than it may have characters, however normalisation multiplies them', () => {
+    // U+FDFA is one character and four words after NFKC; a title after a wall of them is past the cap.
+    const text = `${'\uFDFA'.repeat(3000)} Pointer Networks`;
+    const { units, tokens } = renderedUnits([text, 'Pointer Networks']);
+    expect(tokens[0]!.words).toHaveLength(MAX_RENDERED_WORDS);
+    expect(units[0]!.text.split(' ')).toHaveLength(MAX_RENDERED_WORDS);
+    expect(tokens[1]!.words).toEqual(['pointer', 'networks']);
   });
 
   it('answers nothing for texts without titles', () => {
