@@ -51,9 +51,9 @@ const SLICE_MS = 8;
  */
 const RENDERED_BATCH_CHARS = Math.min(40_000, MAX_SCAN_CHARS);
 const COARSE_RESCAN_NODES = 1000;
-/** Lines remembered to hold titles, past which the memory starts afresh (a long-lived feed). */
+/** Lines remembered to hold titles, past which the older half is forgotten (a long-lived feed). */
 const MAX_TITLE_LINES = 10_000;
-/** A shadow host with up to this many light-DOM elements has them read node by node (see planRoot). */
+/** A shadow host with up to this many light-DOM elements has them read node by node (see adoptShadowRoot). */
 const SMALL_HOST_ELEMENTS = 300;
 
 export interface ScanChannel {
@@ -117,7 +117,7 @@ export function startPageScanner(
    * titles, with the words that locate them (located again when they show again).
    */
   const chunkTexts = new WeakMap<Chunk, string>();
-  let titleLines = new Map<string, string[]>();
+  const titleLines = new Map<string, string[]>();
   const observedShadowRoots = new WeakSet<ShadowRoot>();
   const shadowRoots: ShadowRoot[] = [];
   const watch = skippedWatch();
@@ -306,7 +306,7 @@ export function startPageScanner(
       return;
     }
     chunkTexts.set(chunk, text);
-    if (titleLines.size > MAX_TITLE_LINES) titleLines = new Map();
+    if (titleLines.size > MAX_TITLE_LINES) forgetOldestTitleLines();
     const known: KnownTitle[] = [];
     unitQueue.push(...unitsOf(chunk, text, previous, titleLines, (_chunk, words, row) => known.push({ words, row })));
     relocateIfMarksLost(chunk, known);
@@ -349,6 +349,18 @@ export function startPageScanner(
     const marks = chunk.querySelectorAll(MARK_SELECTOR).length + (chunk.hasAttribute(MARK_ATTRIBUTE) ? 1 : 0);
     if (marks >= known.length) return;
     for (const title of known) relocations.push({ chunk, ...title });
+  }
+
+  /**
+   * Forgets the older half of the remembered title lines (a Map keeps insertion
+   * order). Forgetting all at once would let a line seen before, when shown
+   * again, go neither sent (its text is not new) nor located again.
+   */
+  function forgetOldestTitleLines(): void {
+    for (const line of titleLines.keys()) {
+      if (titleLines.size <= MAX_TITLE_LINES / 2) return;
+      titleLines.delete(line);
+    }
   }
 
   /** Moves units into the coarse batch, and sends it once full: one send per step, under the clock. */
