@@ -35,7 +35,6 @@ import {
   planChunks,
   planShadowRoot,
   renderedText,
-  titleRowsOf,
   unitsOf,
   type Chunk,
   type Plan,
@@ -299,18 +298,17 @@ export function startPageScanner(
     findShadowRoots(chunk);
     const text = renderedText(chunk);
     const previous = chunkTexts.get(chunk) ?? null;
-    if (text === previous) {
-      // Nothing new to send (nothing is scanned twice), but the page may have
-      // re-rendered the same text in new nodes and taken our marks with it.
-      relocateIfMarksLost(chunk, titleRowsOf(text, titleLines));
-      return;
+    if (text !== previous) {
+      chunkTexts.set(chunk, text);
+      if (titleLines.size > MAX_TITLE_LINES) forgetOldestTitleLines();
     }
-    chunkTexts.set(chunk, text);
-    if (titleLines.size > MAX_TITLE_LINES) forgetOldestTitleLines();
+    // Only lines not there before are sent (nothing is scanned twice); lines that held
+    // titles come back, since the page may have re-rendered them and taken our marks.
     const known: KnownTitle[] = [];
-    unitQueue.push(...unitsOf(chunk, text, previous, titleLines, (_chunk, words, row) => known.push({ words, row })));
+    unitQueue.push(...unitsOf(chunk, text, previous, titleLines, (words, row) => known.push({ words, row })));
     relocateIfMarksLost(chunk, known);
   }
+
 
   /**
    * Shadow roots are not in innerText: their hosts in a chunk become roots of

@@ -183,16 +183,23 @@ export interface Row {
  * characters only, it makes no string per row. Read again (`previous`: its text
  * last time), only runs of lines that were not there before go, each with the
  * line before and after as context, and lines seen before that held titles
- * (`titles`) are handed to `knownTitles` to be located again.
+ * (`titles`) are handed to `knownTitles` to be located again, also when the
+ * text did not change at all.
  */
 export function unitsOf(
   chunk: Chunk,
   text: string,
   previous: string | null,
   titles: ReadonlyMap<string, readonly string[]>,
-  knownTitles: (chunk: Chunk, words: readonly string[], row: Row) => void,
+  knownTitles: (words: readonly string[], row: Row) => void,
 ): Unit[] {
-  return previous === null ? allUnits(chunk, text) : changedUnits(chunk, text, previous, titles, knownTitles);
+  if (previous === null) return allUnits(chunk, text);
+  if (previous === text) {
+    // Nothing is new; its title lines still go, for a page that re-rendered them in new nodes.
+    for (const { words, row } of titleRowsOf(text, titles)) knownTitles(words, row);
+    return [];
+  }
+  return changedUnits(chunk, text, previous, titles, knownTitles);
 }
 
 function allUnits(chunk: Chunk, text: string): Unit[] {
@@ -296,7 +303,7 @@ function changedUnits(
   text: string,
   previous: string,
   titles: ReadonlyMap<string, readonly string[]>,
-  knownTitles: (chunk: Chunk, words: readonly string[], row: Row) => void,
+  knownTitles: (words: readonly string[], row: Row) => void,
 ): Unit[] {
   const before = new Set(linesOf(previous).map((line) => line.text));
   const lines = linesOf(text);
@@ -320,17 +327,14 @@ function changedUnits(
     if (runStart >= 0) send(runStart, i);
     runStart = -1;
     const words = titles.get(line.text);
-    if (words) knownTitles(chunk, words, { row: line.row, rows: rowCount, line: line.text });
+    if (words) knownTitles(words, { row: line.row, rows: rowCount, line: line.text });
   });
   if (runStart >= 0) send(runStart, lines.length);
   return units;
 }
 
-/**
- * The lines of a chunk's text remembered to have held titles, where they stand:
- * what `changedUnits` hands to `knownTitles`, for a chunk whose text did not change.
- */
-export function titleRowsOf(text: string, titles: ReadonlyMap<string, readonly string[]>): { words: readonly string[]; row: Row }[] {
+/** The lines of a text remembered to have held titles, where they stand (a chunk read again unchanged). */
+function titleRowsOf(text: string, titles: ReadonlyMap<string, readonly string[]>): { words: readonly string[]; row: Row }[] {
   if (titles.size === 0) return [];
   const lines = linesOf(text);
   const rows = (lines[lines.length - 1]?.row ?? -1) + 1;

@@ -100,10 +100,14 @@ describe('units', () => {
   it('hands lines that held titles back to be located when their chunk is read again, with their row', () => {
     const known: [readonly string[], Row][] = [];
     const titles = new Map([['Pointer Networks', ['pointer']]]);
-    unitsOf(document.body, 'Nothing here\nPointer Networks\nSomething new', 'Nothing here\nPointer Networks', titles, (_chunk, words, row) =>
+    unitsOf(document.body, 'Nothing here\nPointer Networks\nSomething new', 'Nothing here\nPointer Networks', titles, (words, row) =>
       known.push([words, row]),
     );
     expect(known).toEqual([[['pointer'], { row: 1, rows: 3, line: 'Pointer Networks' }]]);
+    // Read again unchanged: nothing to send, the title line handed back all the same.
+    known.length = 0;
+    expect(unitsOf(document.body, 'Nothing here\nPointer Networks', 'Nothing here\nPointer Networks', titles, (words, row) => known.push([words, row]))).toEqual([]);
+    expect(known).toEqual([[['pointer'], { row: 1, rows: 2, line: 'Pointer Networks' }]]);
   });
 
   it('cuts a very long row into overlapping pieces, each short enough to send', () => {
