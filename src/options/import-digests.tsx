@@ -172,8 +172,9 @@ export function ImportDigests() {
     if (!reply.ok) return setError(`Nothing was imported. ${reply.error.message}`);
     setPreview(null);
     setPasted('');
-    setDone(`Imported “${reply.value.name}”: ${plural(reply.value.added, 'new paper')}, marked on pages, searchable and related from now on.`);
+    // The list first, then the message: it never announces what the list does not show yet.
     await reload();
+    setDone(`Imported “${reply.value.name}”: ${plural(reply.value.added, 'new paper')}, marked on pages, searchable and related from now on.`);
   };
 
   const remove = async (digest: ImportSummary) => {
@@ -183,8 +184,8 @@ export function ImportDigests() {
     const reply = await call('removeImport', { id: digest.id });
     setProgress(null);
     if (!reply.ok) return setError(`“${digest.name}” was not removed: ${reply.error.message}`);
-    setDone(`Removed “${digest.name}”. Papers you saved from it stay on your reading list.`);
     await reload();
+    setDone(`Removed “${digest.name}”. Papers you saved from it stay on your reading list.`);
   };
 
   const pickFile = (files: FileList | null | undefined) => {
