@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
-import { CARD_MODULE_PATH, EXACT_MODULE_PATH } from '../vite.config';
+import { CARD_MODULE_PATH, EXACT_MODULE_PATH, POPUP_PAGE_PATH } from '../vite.config';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** A stable add-on id: Firefox keys storage (and so the reading list) by it. */
@@ -62,12 +62,31 @@ function zipDirectory(dir: string, target: string): void {
  * rather than in manifest.json because crxjs would try to bundle the paths as
  * source files; the modules are built by the second and third Vite passes.
  */
-function exposePackagedModules(outDir: string): void {
-  const path = join(outDir, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { content_scripts: { matches: string[] }[] };
+function exposePackagedModules(manifest: BuiltManifest): void {
   const resources = (manifest.web_accessible_resources as unknown[] | undefined) ?? [];
   resources.push({ resources: [CARD_MODULE_PATH, EXACT_MODULE_PATH], matches: manifest.content_scripts[0]?.matches ?? [], use_dynamic_url: true });
   manifest.web_accessible_resources = resources;
+}
+
+/**
+ * The toolbar popup is built by its own pass (vite.config.ts, `popup`), as one
+ * module that shares nothing with the other pages, so manifest.json leaves
+ * `default_popup` out: crxjs would bundle the page with the others.
+ */
+function namePopup(manifest: BuiltManifest): void {
+  const action = (manifest.action as Record<string, unknown> | undefined) ?? {};
+  if ('default_popup' in action) throw new Error('manifest.json names a default_popup: the popup pass builds it, leave it out');
+  manifest.action = { ...action, default_popup: POPUP_PAGE_PATH };
+}
+
+type BuiltManifest = Record<string, unknown> & { content_scripts: { matches: string[] }[] };
+
+/** Adds to the built manifest what crxjs must not see (see the two functions above). */
+function completeManifest(outDir: string): void {
+  const path = join(outDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as BuiltManifest;
+  exposePackagedModules(manifest);
+  namePopup(manifest);
   writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -83,12 +102,12 @@ async function main(): Promise<void> {
 
   try {
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-    for (const pass of ['card', 'exact']) {
+    for (const pass of ['card', 'exact', 'popup']) {
       process.env.PAPERPEEK_BUILD = pass;
       await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
     }
     delete process.env.PAPERPEEK_BUILD;
-    exposePackagedModules(outDir);
+    completeManifest(outDir);
   } catch (error) {
     // The digest plugin's message already says file:line: what is wrong.
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
