@@ -4,9 +4,11 @@
  * (checked on the title, then on the abstract from the background).
  *
  * A keystroke is answered in the same task when the index shards the query
- * needs are loaded (`searchLoaded`); otherwise they are read first and the
- * results follow. `data-results-for` on the panel names the query the results
- * shown belong to (the popup benchmark waits on it).
+ * needs are loaded (`searchNow`); when only abstract postings are missing, the
+ * title matches are shown at once and the abstract-only ones follow below them
+ * once read; otherwise the shards are read first. `data-results-for` on the
+ * panel names the query the results shown belong to, `data-complete-for` the
+ * query whose full list is shown (the popup benchmark waits on both).
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { call } from '../platform/extension-api';
@@ -22,7 +24,7 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
   const [error, setError] = useState('');
   const [loaded, setLoaded] = useState<{ parsed: ParsedQuery; hits: SearchHit[] } | null>(null);
   const [active, setActive] = useState(0);
-  const [verified, setVerified] = useState<{ query: string; hits: SearchHit[] } | null>(null);
+  const [verified, setVerified] = useState<{ query: string; raw: SearchHit[]; hits: SearchHit[] } | null>(null);
   // Bumped once the imported papers are in the search: the query shown runs again.
   const [imported, setImported] = useState(0);
   const input = useRef<HTMLInputElement>(null);
@@ -39,17 +41,18 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
   }, []);
 
   const parsed = useMemo(() => parseQuery(query), [query]);
-  // In the same task when the shards are loaded; else read them (a layout effect starts at once).
+  // In the same task what the loaded shards allow (all of it, or the title
+  // matches while abstract postings are read); else read them (a layout effect starts at once).
   const now = useMemo(() => {
     if (!index) return null;
     const start = performance.now();
-    const hits = index.searchLoaded(parsed);
+    const result = index.searchNow(parsed);
     // The search's own share of a keystroke, for the popup benchmark.
     performance.measure('paperpeek-search', { start });
-    return hits;
+    return result;
   }, [index, parsed, imported]);
   useLayoutEffect(() => {
-    if (!index || now) return;
+    if (!index || now?.complete) return;
     let live = true;
     index.search(parsed).then(
       (hits) => live && setLoaded({ parsed, hits }),
@@ -59,7 +62,8 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
       live = false;
     };
   }, [index, parsed, now, imported]);
-  const raw = now ?? (loaded?.parsed === parsed ? loaded.hits : null);
+  const full = loaded?.parsed === parsed ? loaded.hits : now?.complete ? now.hits : null;
+  const raw = full ?? now?.hits ?? null;
   const needsCheck = parsed.phrases.length > 0;
 
   // A quoted phrase: titles are checked here, abstracts through the background.
@@ -74,13 +78,15 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
         const text = reply.ok && reply.value.paper ? `${reply.value.paper.title}\n${reply.value.paper.abstract}` : '';
         return parsed.phrases.every((p) => containsPhrase(text, p)) ? hit : null;
       }),
-    ).then((checked) => live && setVerified({ query, hits: checked.filter((h): h is SearchHit => h !== null) }));
+    ).then((checked) => live && setVerified({ query, raw, hits: checked.filter((h): h is SearchHit => h !== null) }));
     return () => {
       live = false;
     };
   }, [raw, needsCheck, parsed, query]);
 
   const hits = raw === null ? null : needsCheck ? (verified?.query === query ? verified.hits : null) : raw;
+  // Title matches shown while the abstracts are read (more may follow below them), or a phrase check still running on the full list.
+  const complete = full !== null && (!needsCheck || verified?.raw === full);
   useEffect(() => setActive(0), [query]);
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -96,7 +102,13 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
   const trimmed = query.trim();
   const settled = index !== null && (trimmed === '' || hits !== null);
   return (
-    <section class="panel" aria-label="Search" data-results-for={settled ? query : undefined}>
+    <section
+      class="panel"
+      aria-label="Search"
+      aria-busy={settled && !complete && trimmed !== '' ? 'true' : undefined}
+      data-results-for={settled ? query : undefined}
+      data-complete-for={settled && (complete || trimmed === '') ? query : undefined}
+    >
       <input
         ref={input}
         type="search"
@@ -131,6 +143,7 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
         <>
           <p class="muted count" role="status">
             {hits.length === 1 ? '1 paper' : `${hits.length}${hits.length >= MAX_RESULTS ? '+' : ''} papers`}
+            {full === null ? ' in titles; searching abstracts…' : ''}
           </p>
           <ul id="results" role="listbox" aria-label="Results" class="results">
             {hits.map((hit, i) => (

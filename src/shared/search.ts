@@ -332,10 +332,23 @@ export class PaperSearch {
    * `search` loads them). Lets the popup answer a keystroke in the same task.
    */
   searchLoaded(parsed: ParsedQuery, limit = MAX_RESULTS): SearchHit[] | null {
+    const now = this.searchNow(parsed, limit);
+    return now?.complete ? now.hits : null;
+  }
+
+  /**
+   * What can be shown for the query at once: every result when the shards it
+   * needs are loaded (`complete`); else, when only abstract postings are
+   * missing, the title matches found so far, which lead the full list (title
+   * matches rank above abstract-only ones), so typing never waits on a read for
+   * them; else null. `search` then gives the full list.
+   */
+  searchNow(parsed: ParsedQuery, limit = MAX_RESULTS): { hits: SearchHit[]; complete: boolean } | null {
     const plan = this.plan(parsed);
-    if (!plan) return [];
+    if (!plan) return { hits: [], complete: true };
     const result = this.run(plan, limit);
-    return 'missing' in result ? null : result.hits;
+    if (!('missing' in result)) return { hits: result.hits, complete: true };
+    return result.titleHits && result.titleHits.length > 0 ? { hits: result.titleHits, complete: false } : null;
   }
 
   /** Results for the query, reading the shards it needs first. */
@@ -505,7 +518,7 @@ export class PaperSearch {
 
   // --- matching and ranking ------------------------------------------------------
 
-  private run(plan: Plan, limit: number): { hits: SearchHit[] } | { missing: Missing } {
+  private run(plan: Plan, limit: number): { hits: SearchHit[] } | { missing: Missing; titleHits?: SearchHit[] } {
     const want = Math.max(limit, 0) || Number.MAX_SAFE_INTEGER;
     const titleMissing = this.missing(plan.allTerms, 'title');
     if (titleMissing.length > 0) return { missing: titleMissing };
@@ -519,10 +532,7 @@ export class PaperSearch {
       let found = this.firstIn(titleParts[0] as Part[], TITLE_SLOTS, window, []);
       if (found.length < window && !plan.titleOnly[0]) {
         const missing = this.missing(abstractTerms(), 'abstract');
-        if (missing.length > 0) {
-          this.reset(found);
-          return { missing };
-        }
+        if (missing.length > 0) return { missing, titleHits: this.titleHits(found, plan, want) };
         found = this.firstIn(withAbstracts()[0] as Part[], ALL_SLOTS, window, found);
       }
       return this.rank(found, plan, want, null);
@@ -532,9 +542,9 @@ export class PaperSearch {
     const hopeless = plan.terms.some((terms) => terms.length === 0);
     let found = hopeless ? [] : this.every(titleParts, TITLE_SLOTS);
     if (!hopeless && found.length < want) {
-      this.reset(found);
       const missing = this.missing(abstractTerms(), 'abstract');
-      if (missing.length > 0) return { missing };
+      if (missing.length > 0) return { missing, titleHits: this.titleHits(found, plan, want) };
+      this.reset(found);
       found = this.every(withAbstracts(), ALL_SLOTS);
     }
     if (found.length > 0 || plan.parsed.phrases.length > 0) return this.rank(found, plan, want, null);
@@ -552,6 +562,17 @@ export class PaperSearch {
     const words = withAbstracts();
     found = this.any(known.map((i) => words[i] as Part[]));
     return this.rank(found, plan, want, plan.terms.length);
+  }
+
+  /**
+   * The title matches in `found` (every word in the title), ranked as they will
+   * lead the full list; undefined when their paper shards are not loaded yet.
+   * Clears their scratch marks, as ranking does.
+   */
+  private titleHits(found: number[], plan: Plan, want: number): SearchHit[] | undefined {
+    if (found.length === 0) return undefined;
+    const ranked = this.rank(found, plan, want, null);
+    return 'hits' in ranked ? ranked.hits : undefined;
   }
 
   /** Up to `n` papers of one word in slot order (adds to `found`, marking them in `count`). */

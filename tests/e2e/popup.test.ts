@@ -39,6 +39,8 @@ async function search(page: Page, query: string): Promise<string[]> {
   const box = page.getByRole('combobox', { name: 'Search papers' });
   await box.fill('');
   await box.pressSequentially(query, { delay: 5 });
+  // The full list: title matches may show first while abstract postings are read.
+  await page.locator(`section[aria-label="Search"][data-complete-for="${query.replace(/["\\]/g, '\\$&')}"]`).waitFor();
   await waitFor(async () => (await page.locator('[role="option"], [data-testid="search-none"]').count()) > 0, `results for ${query}`);
   return resultTitles(page);
 }
@@ -119,6 +121,51 @@ describe('popup search', () => {
     // The query has both kinds, so the order is really tested.
     expect(firstAbstractOnly).toBeGreaterThan(0);
     expect(flags.slice(firstAbstractOnly).every((inTitle) => !inTitle)).toBe(true);
+    await page.close();
+  });
+
+  it('shows the title matches at once while the abstracts are read, then the abstract-only ones below them', async () => {
+    const page = await openExtensionPage(session);
+    // Warm: the title postings and the paper list are loaded; no abstract postings yet.
+    await page.waitForFunction(() => performance.getEntriesByName('paperpeek-search-warm').length > 0);
+    const readItems = () =>
+      page.locator('[role="option"]').evaluateAll((items) =>
+        items.map((li) => ({ title: li.querySelector('.result-title')?.textContent ?? '', abstractOnly: li.textContent?.includes('in the abstract') ?? false })),
+      );
+    // What the panel shows the first time it answers for the query.
+    const first = await page.evaluate((query) => {
+      const panel = document.querySelector('section[aria-label="Search"]');
+      const box = document.querySelector<HTMLInputElement>('input[role="combobox"]');
+      if (!panel || !box) throw new Error('no search panel');
+      const seen = new Promise<{ busy: string | null; status: string; items: { title: string; abstractOnly: boolean }[] }>((done) => {
+        new MutationObserver((_, observer) => {
+          if (panel.getAttribute('data-results-for') !== query) return;
+          observer.disconnect();
+          done({
+            busy: panel.getAttribute('aria-busy'),
+            status: panel.querySelector('[role="status"]')?.textContent ?? '',
+            items: [...panel.querySelectorAll('[role="option"]')].map((li) => ({
+              title: li.querySelector('.result-title')?.textContent ?? '',
+              abstractOnly: li.textContent?.includes('in the abstract') ?? false,
+            })),
+          });
+        }).observe(panel, { attributes: true });
+      });
+      box.value = query;
+      box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      return seen;
+    }, 'retrieval');
+    expect(first.busy).toBe('true');
+    expect(first.status).toMatch(/in titles; searching abstracts/);
+    expect(first.items.length).toBeGreaterThan(0);
+    expect(first.items.some((item) => item.abstractOnly)).toBe(false);
+    await page.locator('section[aria-label="Search"][data-complete-for="retrieval"]').waitFor();
+    const all = await readItems();
+    // The title matches stay first; the abstract-only ones come below them.
+    expect(new Set(all.slice(0, first.items.length).map((item) => item.title))).toEqual(new Set(first.items.map((item) => item.title)));
+    expect(all.slice(first.items.length).length).toBeGreaterThan(0);
+    expect(all.slice(first.items.length).every((item) => item.abstractOnly)).toBe(true);
+    expect(await page.locator('section[aria-label="Search"]').getAttribute('aria-busy')).toBeNull();
     await page.close();
   });
 

@@ -128,6 +128,38 @@ describe('the packaged index', () => {
     expect(reads.some((p) => /\/a-\d+\.json\.gz$/.test(p))).toBe(false);
   });
 
+  it('shows the title matches at once while abstract postings are read, and they lead the full list', async () => {
+    for (const query of ['retrieval', 'graph neural', 'contnual lerning']) {
+      const { search, reads } = await open(papers, 4_000);
+      await search.warm();
+      const abstractReads = () => reads.filter((p) => /\/a-\d+\.json\.gz$/.test(p)).length;
+      const now = search.searchNow(parseQuery(query));
+      expect(abstractReads(), query).toBe(0);
+      expect(now?.complete, query).toBe(false);
+      expect(search.searchLoaded(parseQuery(query)), query).toBeNull();
+      const full = await search.search(parseQuery(query));
+      expect(abstractReads(), query).toBeGreaterThan(0);
+      const early = ids(now?.hits ?? []);
+      expect(early.length, query).toBeGreaterThan(0);
+      expect(now?.hits.every((h) => h.inTitle), query).toBe(true);
+      // The same papers lead the full list; what the abstracts add comes after them.
+      expect(new Set(ids(full).slice(0, early.length)), query).toEqual(new Set(early));
+      expect(full.length, query).toBeGreaterThan(early.length);
+      expect(search.searchNow(parseQuery(query)), query).toEqual({ hits: full, complete: true });
+    }
+  });
+
+  it('shows nothing early when no title holds the query (it needs the abstracts)', async () => {
+    const { search } = await open(papers, 4_000);
+    await search.warm();
+    // A word of abstracts only: no title match to show before they are read.
+    const query = parseQuery('effectiveness');
+    expect(search.searchNow(query)).toBeNull();
+    const full = await search.search(query);
+    expect(full.length).toBeGreaterThan(0);
+    expect(full.some((h) => h.inTitle)).toBe(false);
+  });
+
   it('gives the same results however finely it is sharded', async () => {
     const fine = (await open(papers, 2_000)).search;
     for (const query of ['contnual lerning', 'in-cont', 'retrieval', 'graph neural', 'pointer zqxjv', 'l', 'tra', '"in-context learning"']) {
