@@ -182,6 +182,7 @@ export async function benchPopup(opts: { distDir: string }): Promise<string> {
       ['JS heap, index opened', `${heapMb.toFixed(1)} MB`, ''],
       ['JS heap, after typing', `${(keystrokes.heap / 1e6).toFixed(1)} MB (${keystrokes.shards} shards read)`, ''],
       ['slowest keystrokes (typing at once)', slowest(keystrokes.times), ''],
+      ['slowest keystrokes (popup warm)', slowest(warmKeystrokes.times), ''],
     ];
     return formatTable(['popup', 'value', 'goal'], rows);
   } finally {

@@ -134,6 +134,8 @@ const ADJACENT_WINDOW = 100;
 const TYPO_SLICE = 2_000;
 /** Query words whose expansion is remembered. */
 const EXPANSIONS_KEPT = 500;
+/** Vocabulary terms looked at, at most, to complete a mistyped last word. */
+const MISTYPED_SCAN = 20_000;
 /** Files `warm` reads at a time. */
 const WARM_READS = 2;
 const MAX_WORDS = 32;
@@ -407,6 +409,11 @@ export class PaperSearch {
         df.set(term, [t + dfOf(this.runtimePostings.title.get(term)), a + dfOf(this.runtimePostings.abstract.get(term))]);
       }
       df.delete(word);
+      if (last && df.size === 0 && !out.length && fuzzy(word) > 0) {
+        // A last word that completes nothing is often a typo in a word being typed
+        // (`contn` for `contin…`): complete the prefixes one edit away instead.
+        out.push(...this.mistypedCompletions(word));
+      }
       const total = [...df.values()].reduce((n, [t, a]) => n + t + a, 0);
       if (total <= this.prefixBudget) out.push(...df.keys());
       else {
@@ -429,6 +436,26 @@ export class PaperSearch {
       out.push(...closest.slice(0, TYPO_TERMS).map(([term]) => term));
     }
     return out;
+  }
+
+  /** The most frequent completions of the prefixes one edit away from `word` (bounded scan). */
+  private mistypedCompletions(word: string): string[] {
+    const df = new Map<string, number>();
+    let scanned = 0;
+    for (const prefix of oneEditAway(word)) {
+      for (let i = lowerBound(this.terms, prefix); i < this.terms.length && scanned < MISTYPED_SCAN; i++, scanned++) {
+        const term = this.terms[i] as string;
+        if (!term.startsWith(prefix)) break;
+        df.set(term, (this.meta.titleDf[i] ?? 0) + (this.meta.abstractDf[i] ?? 0));
+      }
+      for (const [term] of this.runtimeVocabulary.atPrefix(prefix)) {
+        df.set(term, (df.get(term) ?? 0) + dfOf(this.runtimePostings.title.get(term)) + dfOf(this.runtimePostings.abstract.get(term)));
+      }
+    }
+    return [...df]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, COMPLETIONS)
+      .map(([term]) => term);
   }
 
   private has(term: string): boolean {
@@ -775,6 +802,28 @@ export class PaperSearch {
     this.titleHit = grown(this.titleHit);
     this.lastWord = grown(this.lastWord);
   }
+}
+
+const EDIT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Every string one deletion, swap of neighbours, substitution or insertion away from `word` (not `word` itself). */
+export function oneEditAway(word: string): Set<string> {
+  const chars = [...word];
+  const alphabet = new Set([...EDIT_ALPHABET, ...chars]);
+  const out = new Set<string>();
+  const at = (i: number, j: number) => chars.slice(i, j).join('');
+  for (let i = 0; i <= chars.length; i++) {
+    const head = at(0, i);
+    const tail = at(i, chars.length);
+    if (i < chars.length) out.add(head + at(i + 1, chars.length));
+    if (i + 1 < chars.length) out.add(head + (chars[i + 1] as string) + (chars[i] as string) + at(i + 2, chars.length));
+    for (const c of alphabet) {
+      if (i < chars.length) out.add(head + c + at(i + 1, chars.length));
+      out.add(head + c + tail);
+    }
+  }
+  out.delete(word);
+  return out;
 }
 
 /** The plan for only some of its words. */

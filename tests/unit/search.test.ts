@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
 import { formatDigest, generatePapers } from '../../scripts/synthetic-digest';
 import { parseDigest } from '../../src/shared/digest-parser';
-import { COMPLETIONS, COMPLETIONS_SHORT, PaperSearch, containsPhrase, hasRun, highlight, parseQuery, type SearchDoc } from '../../src/shared/search';
+import { COMPLETIONS, COMPLETIONS_SHORT, PaperSearch, containsPhrase, hasRun, highlight, oneEditAway, parseQuery, type SearchDoc } from '../../src/shared/search';
 import { packageSearchIndex } from '../../src/shared/search-indexer';
 import { META_PATH, PAPERS_PER_SHARD, paperShardPath } from '../../src/shared/search-postings';
 
@@ -39,6 +39,31 @@ describe('search over the bundled digest', () => {
     // Two edits are forgiven from 9 letters: `renforcment` misses two letters of `reinforcement`.
     expect((await titles('renforcment')).some((t) => /reinforcement/i.test(t))).toBe(true);
     expect(await titles('renforcmnt')).toEqual([]);
+  });
+
+  it('completes a mistyped word while it is typed (a prefix one edit away), and only when nothing completes it', async () => {
+    // `contn` completes no term: the prefixes one edit away (`cont`, `conti`…) do.
+    for (const typed of ['contn', 'contnu', 'contnua']) {
+      expect((await titles(typed)).slice(0, 3).every((t) => /continual/i.test(t)), typed).toBe(true);
+    }
+    expect((await titles('transfomr')).some((t) => /transformer/i.test(t))).toBe(true);
+    // A word that completes normally is not widened: `pointer netwo` is still one paper.
+    expect(await titles('pointer netwo')).toEqual(['Pointer Networks']);
+    // Short words and nonsense stay unmatched; only the last word (the one being typed) is completed.
+    expect(await titles('zqxj')).toEqual([]);
+    expect(await titles('cnt')).toEqual([]);
+    // A finished word (not the last) is taken as typed: `contn pointer` finds the pointer papers, no continual ones.
+    const finished = await titles('contn pointer');
+    expect(finished).toContain('Pointer Networks');
+    expect(finished.some((t) => /continual/i.test(t))).toBe(false);
+  });
+
+  it('lists the strings one edit away from a word', () => {
+    const near = oneEditAway('ab');
+    for (const s of ['a', 'b', 'ba', 'xb', 'ax', 'xab', 'axb', 'abx']) expect(near.has(s), s).toBe(true);
+    expect(near.has('ab')).toBe(false);
+    expect(near.has('abxy')).toBe(false);
+    expect(near.has('ba')).toBe(true);
   });
 
   it('ranks title matches above abstract-only ones', async () => {
