@@ -516,6 +516,8 @@ interface PageResult {
   with: LoadSample[];
   /** With the floor build (empty content scripts); only on the page with nothing to find. */
   floor: LoadSample[];
+  /** With the messaging floor build (one request to the worker); only on the page with nothing to find. */
+  messageFloor: LoadSample[];
 }
 
 /**
@@ -524,23 +526,35 @@ interface PageResult {
  * the script's load) before any code of ours runs. No content script can cost
  * less, so it is the floor under the goal for a page with nothing to find.
  */
-function floorBuild(distDir: string, floorDir: string): void {
+function floorBuild(distDir: string, floorDir: string, mainScript = 'void 0;\n'): void {
   cpSync(distDir, floorDir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(floorDir, 'manifest.json'), 'utf8')) as { content_scripts: { js?: string[] }[] };
-  for (const path of manifest.content_scripts.flatMap((script) => script.js ?? [])) writeFileSync(join(floorDir, path), 'void 0;\n');
+  const scripts = manifest.content_scripts.flatMap((script) => script.js ?? []);
+  for (const path of scripts) writeFileSync(join(floorDir, path), path === scripts[scripts.length - 1] ? mainScript : 'void 0;\n');
 }
+
+/**
+ * The messaging floor: the same, but the last content script asks the worker
+ * for the settings once, as ours does first thing. Any content script that talks
+ * to its worker pays this (the extension API bindings, one message each way).
+ */
+const ONE_MESSAGE_SCRIPT = "chrome.runtime.sendMessage({ method: 'getSettings', payload: {} }).then(function () {}, function () {});\n";
 
 /** The floor line: what the empty content scripts add, and what is left of ours above it. */
 function formatFloor(results: PageResult[]): string {
   return results
     .filter((r) => r.floor.length > 0)
-    .map(({ page, without, with: withExt, floor }) => {
+    .map(({ page, without, with: withExt, floor, messageFloor }) => {
       const added = (samples: LoadSample[], pick: (s: LoadSample) => number) => median(samples.map(pick)) - median(without.map(pick));
       const floorCpu = added(floor, (s) => s.cpuMs);
+      const messageCpu = added(messageFloor, (s) => s.cpuMs);
       const ownCpu = added(withExt, (s) => s.cpuMs);
       return (
         `floor on ${page.name}: an extension whose content scripts are empty adds ${formatMs(added(floor, (s) => s.taskMs), 1)} ms task, ` +
-        `${formatMs(floorCpu, 1)} ms cpu; PaperPeek adds ${formatMs(ownCpu, 1)} ms cpu, ${formatMs(ownCpu - floorCpu, 1)} ms above that floor.`
+        `${formatMs(floorCpu, 1)} ms cpu; one that only sends one message to its worker adds ${formatMs(messageCpu, 1)} ms cpu ` +
+        `(ext tasks cpu ${formatMs(median(messageFloor.map((s) => s.extensionCpuMs ?? 0)), 1)}); ` +
+        `PaperPeek adds ${formatMs(ownCpu, 1)} ms cpu (ext tasks cpu ${formatMs(median(withExt.map((s) => s.extensionCpuMs ?? 0)), 1)}), ` +
+        `${formatMs(ownCpu - floorCpu, 1)} ms above the empty floor, ${formatMs(ownCpu - messageCpu, 1)} above the messaging one.`
       );
     })
     .join('\n');
@@ -625,18 +639,21 @@ export async function benchPageCost(options: { distDir: string; runs?: number; t
   // The other engineers rebuild dist/ while we run: measure a private copy of it.
   const distCopy = mkdtempSync(join(tmpdir(), 'paperpeek-bench-dist-'));
   const floorCopy = mkdtempSync(join(tmpdir(), 'paperpeek-bench-floor-'));
+  const messageFloorCopy = mkdtempSync(join(tmpdir(), 'paperpeek-bench-message-floor-'));
   try {
     cpSync(options.distDir, distCopy, { recursive: true });
     floorBuild(distCopy, floorCopy);
+    floorBuild(distCopy, messageFloorCopy, ONE_MESSAGE_SCRIPT);
     if (options.traceDir) mkdirSync(options.traceDir, { recursive: true });
-    return await measureAll(distCopy, floorCopy, runs, options.traceDir ?? null, startedAt, options.pages ?? null);
+    return await measureAll(distCopy, [floorCopy, messageFloorCopy], runs, options.traceDir ?? null, startedAt, options.pages ?? null);
   } finally {
     rmSync(distCopy, { recursive: true, force: true });
     rmSync(floorCopy, { recursive: true, force: true });
+    rmSync(messageFloorCopy, { recursive: true, force: true });
   }
 }
 
-async function measureAll(distDir: string, floorDir: string, runs: number, traceDir: string | null, startedAt: number, only: string[] | null): Promise<string> {
+async function measureAll(distDir: string, [floorDir, messageFloorDir]: [string, string], runs: number, traceDir: string | null, startedAt: number, only: string[] | null): Promise<string> {
   const loadAtStart = loadavg()[0] as number;
   const bundle = bundleLine(distDir); // read first: a half-written copy should fail before the long part
   const allPages = buildPages(digestTitles());
@@ -651,6 +668,8 @@ async function measureAll(distDir: string, floorDir: string, runs: number, trace
     browsers.push(withExtension);
     const floor = await launchBrowser(true, floorDir);
     browsers.push(floor);
+    const messageFloor = await launchBrowser(true, messageFloorDir);
+    browsers.push(messageFloor);
 
     // Warm up both browsers (first renderer, code caches) on the list page, and wait until
     // the extension's worker has its digest loaded, which it does on first install.
@@ -660,18 +679,18 @@ async function measureAll(distDir: string, floorDir: string, runs: number, trace
       await page.goto(server.origin + warmUp.path);
       if (browser === withExtension) await waitFor(async () => (await countMarks(page)) >= warmUp.expectedMarks, 'the warm-up page to be marked', 30_000);
       // The floor build marks nothing: give its worker the same time to load its digest.
-      else if (browser === floor) await new Promise((done) => setTimeout(done, 3000));
+      else if (browser === floor || browser === messageFloor) await new Promise((done) => setTimeout(done, 3000));
       await page.close();
     }
 
-    const results: PageResult[] = pages.map((page) => ({ page, without: [], with: [], floor: [] }));
+    const results: PageResult[] = pages.map((page) => ({ page, without: [], with: [], floor: [], messageFloor: [] }));
     for (let run = 0; run < runs; run++) {
       for (const result of results) {
         // Rotate which mode goes first, so slow drift on the machine hits all alike.
-        const modes = result.page.addedGoalMs === GOALS.addedWithNothingToFindMs ? [without, withExtension, floor] : [without, withExtension];
+        const modes = result.page.addedGoalMs === GOALS.addedWithNothingToFindMs ? [without, withExtension, floor, messageFloor] : [without, withExtension];
         const order = modes.map((_, i) => modes[(i + run) % modes.length] as BenchBrowser);
         for (const browser of order) {
-          const mode = browser === floor ? 'floor' : browser.withExtension ? 'with' : 'without';
+          const mode = browser === floor ? 'floor' : browser === messageFloor ? 'messageFloor' : browser.withExtension ? 'with' : 'without';
           const traceFile = traceDir ? join(traceDir, `${result.page.path.slice(1)}-${mode}-${run + 1}.json`) : null;
           result[mode].push(await measureLoad(browser, server.origin + result.page.path, result.page.expectedMarks, traceFile));
         }
