@@ -38,36 +38,52 @@ function ownModule(entry: string, fileName: string) {
   };
 }
 
-/** Where the popup's page lands: the path the manifest's action names (added by scripts/build.ts). */
-export const POPUP_PAGE_PATH = 'src/popup/index.html';
+/**
+ * The extension's own pages, each built by a pass of its own (scripts/build.ts)
+ * as one page and one module that share nothing with the others. Every packaged
+ * file a page reads costs a request to the browser process (10-40 ms to the
+ * first byte on this machine, more under load): the popup read seven, one after
+ * another, before it could answer a query (README, Popup). The manifest's
+ * `action.default_popup` and `options_ui.page` name two of them; crxjs must
+ * not see those keys (it would bundle the pages together), so scripts/build.ts
+ * adds them to the built manifest.
+ */
+export const OWN_PAGES = {
+  popup: { html: 'src/popup/index.html', assets: 'popup', preload: [META_PATH] },
+  paper: { html: 'src/paper/index.html', assets: 'paper', preload: [] },
+  options: { html: 'src/options/index.html', assets: 'options', preload: [] },
+} as const satisfies Record<string, { html: string; assets: string; preload: readonly string[] }>;
+export type OwnPage = keyof typeof OWN_PAGES;
+export const POPUP_PAGE_PATH = OWN_PAGES.popup.html;
+export const OPTIONS_PAGE_PATH = OWN_PAGES.options.html;
 
 /**
- * The popup's page, shaped for opening fast. Every packaged file the popup
- * reads costs a request to the browser process (10-40 ms to the first byte on
- * this machine, more under load), so:
+ * One of OWN_PAGES, shaped for opening fast:
  * - its stylesheet goes into the HTML as a `<style>` element (it blocks the
  *   first paint; extension CSP limits scripts, not styles);
- * - the search vocabulary, which "interactive" waits for, is preloaded by the
- *   page, in parallel with the module instead of after it has run.
+ * - what the page reads first thing (the popup: the search vocabulary, which
+ *   "interactive" waits for) is preloaded, in parallel with the module
+ *   instead of after it has run.
  */
-function popupPage(): Plugin {
+function ownPage(name: OwnPage): Plugin {
+  const { html: path, preload } = OWN_PAGES[name];
   return {
-    name: 'paperpeek-popup-page',
+    name: 'paperpeek-own-page',
     enforce: 'post',
     transformIndexHtml: {
       order: 'post',
       // crossorigin="" (anonymous) is what fetch() of a same-origin URL sends, so the module's read reuses it.
-      handler: () => [{ tag: 'link', attrs: { rel: 'preload', href: `/${META_PATH}`, as: 'fetch', crossorigin: '' }, injectTo: 'head-prepend' }],
+      handler: () => preload.map((href) => ({ tag: 'link', attrs: { rel: 'preload', href: `/${href}`, as: 'fetch', crossorigin: '' }, injectTo: 'head-prepend' as const })),
     },
     generateBundle(_options, bundle) {
-      const page = bundle[POPUP_PAGE_PATH];
-      if (page?.type !== 'asset' || typeof page.source !== 'string') throw new Error(`popup pass: no ${POPUP_PAGE_PATH} in the bundle`);
+      const page = bundle[path];
+      if (page?.type !== 'asset' || typeof page.source !== 'string') throw new Error(`${name} pass: no ${path} in the bundle`);
       let html = page.source;
       const links = [...html.matchAll(/<link rel="stylesheet"[^>]*href="\/([^"]+\.css)"[^>]*>/g)];
-      if (links.length !== 1) throw new Error(`popup pass: expected one stylesheet link in ${POPUP_PAGE_PATH}, found ${links.length}`);
+      if (links.length !== 1) throw new Error(`${name} pass: expected one stylesheet link in ${path}, found ${links.length}`);
       for (const [tag, fileName] of links) {
         const sheet = bundle[fileName as string];
-        if (sheet?.type !== 'asset') throw new Error(`popup pass: ${fileName} is not in the bundle`);
+        if (sheet?.type !== 'asset') throw new Error(`${name} pass: ${fileName} is not in the bundle`);
         const css = typeof sheet.source === 'string' ? sheet.source : new TextDecoder().decode(sheet.source);
         // A function replacement: CSS may hold `$&`-like sequences a string replacement would expand.
         html = html.replace(tag, () => `<style>${css.replace(/<\/style/gi, '<\\/style')}</style>`);
@@ -89,12 +105,12 @@ export default defineConfig(() => {
     // The hover card, Preact and the positioning library included, imported on first hover.
     return ownModule('src/ui/card/card.tsx', CARD_MODULE_PATH);
   }
-  if (process.env.PAPERPEEK_BUILD === 'popup') {
-    // The popup as one module and one page of its own, nothing shared with the
-    // other pages: opening it then reads two files (its page and its module)
-    // instead of seven, which halved its own time to interactive (README, Popup).
+  const page = process.env.PAPERPEEK_BUILD?.match(/^page:(\w+)$/)?.[1];
+  if (page) {
+    if (!(page in OWN_PAGES)) throw new Error(`no own page ${page}: one of ${Object.keys(OWN_PAGES).join(', ')}`);
+    const { html, assets } = OWN_PAGES[page as OwnPage];
     return {
-      plugins: [popupPage()],
+      plugins: [ownPage(page as OwnPage)],
       resolve: { alias: [{ find: /^flexsearch$/, replacement: FLEXSEARCH_BROWSER_BUILD }] },
       build: {
         outDir,
@@ -102,10 +118,10 @@ export default defineConfig(() => {
         sourcemap: false,
         minify,
         target: 'es2022',
-        assetsDir: 'popup',
+        assetsDir: assets,
         // Native modulepreload is in every browser we support; no polyfill in the module.
         modulePreload: { polyfill: false },
-        rollupOptions: { input: resolve(POPUP_PAGE_PATH) },
+        rollupOptions: { input: resolve(html) },
       },
     };
   }
@@ -119,8 +135,6 @@ export default defineConfig(() => {
       sourcemap: false,
       minify,
       target: 'es2022',
-      // Extension pages the manifest does not name (crxjs adds the popup itself).
-      rollupOptions: { input: { paper: resolve('src/paper/index.html') } },
     },
   };
 });

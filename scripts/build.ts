@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
-import { CARD_MODULE_PATH, EXACT_MODULE_PATH, POPUP_PAGE_PATH } from '../vite.config';
+import { CARD_MODULE_PATH, EXACT_MODULE_PATH, OPTIONS_PAGE_PATH, OWN_PAGES, POPUP_PAGE_PATH } from '../vite.config';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** A stable add-on id: Firefox keys storage (and so the reading list) by it. */
@@ -69,14 +69,18 @@ function exposePackagedModules(manifest: BuiltManifest): void {
 }
 
 /**
- * The toolbar popup is built by its own pass (vite.config.ts, `popup`), as one
- * module that shares nothing with the other pages, so manifest.json leaves
- * `default_popup` out: crxjs would bundle the page with the others.
+ * The popup and the options page are built by passes of their own
+ * (vite.config.ts, OWN_PAGES), each one module sharing nothing with the other
+ * pages, so manifest.json leaves `action.default_popup` and `options_ui.page`
+ * out: crxjs would bundle the pages together. They are named here.
  */
-function namePopup(manifest: BuiltManifest): void {
+function nameOwnPages(manifest: BuiltManifest): void {
   const action = (manifest.action as Record<string, unknown> | undefined) ?? {};
+  const options = (manifest.options_ui as Record<string, unknown> | undefined) ?? {};
   if ('default_popup' in action) throw new Error('manifest.json names a default_popup: the popup pass builds it, leave it out');
+  if ('page' in options) throw new Error('manifest.json names options_ui.page: the options pass builds it, leave it out');
   manifest.action = { ...action, default_popup: POPUP_PAGE_PATH };
+  manifest.options_ui = { ...options, page: OPTIONS_PAGE_PATH };
 }
 
 type BuiltManifest = Record<string, unknown> & { content_scripts: { matches: string[] }[] };
@@ -86,7 +90,7 @@ function completeManifest(outDir: string): void {
   const path = join(outDir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as BuiltManifest;
   exposePackagedModules(manifest);
-  namePopup(manifest);
+  nameOwnPages(manifest);
   writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
 
   try {
     await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-    for (const pass of ['card', 'exact', 'popup']) {
+    for (const pass of ['card', 'exact', ...Object.keys(OWN_PAGES).map((page) => `page:${page}`)]) {
       process.env.PAPERPEEK_BUILD = pass;
       await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
     }
