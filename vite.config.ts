@@ -89,7 +89,8 @@ function ownPage(name: OwnPage): Plugin {
         html = html.replace(tag, () => `<style>${css.replace(/<\/style/gi, '<\\/style')}</style>`);
         delete bundle[fileName as string];
       }
-      page.source = html;
+      // The static first frame (the popup's) is written readably; the module renders without whitespace between elements.
+      page.source = html.replace(/<!--[\s\S]*?-->/g, '').replace(/>\s+</g, '><');
     },
   };
 }

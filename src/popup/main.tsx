@@ -26,6 +26,8 @@ const VIEWS: { id: View; label: string }[] = [
 void paperSearch().catch(() => undefined);
 
 const params = new URLSearchParams(location.search);
+/** What the reader typed into the page's static search box (index.html) before this module ran. */
+const typedEarly = document.querySelector<HTMLInputElement>('#app input.search')?.value ?? '';
 if (params.get('view') === 'page') document.documentElement.classList.add('as-page');
 
 function DigestSummary({ stats, saved }: { stats: DigestStats; saved: number }) {
@@ -45,7 +47,7 @@ function DigestSummary({ stats, saved }: { stats: DigestStats; saved: number }) 
 
 function App() {
   const [view, setView] = useState<View>('search');
-  const [query, setQuery] = useState(params.get('q') ?? '');
+  const [query, setQuery] = useState(params.get('q') ?? typedEarly);
   const [trail, setTrail] = useState<string[]>([]);
   const [savedCount, setSavedCount] = useState<number | null>(null);
   const [stats, setStats] = useState<DigestStats | null>(null);

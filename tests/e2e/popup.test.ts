@@ -113,6 +113,40 @@ describe('popup search', () => {
     await page.close();
   });
 
+  it('paints a static first frame that the module renders over, keeping what was typed before it ran', async () => {
+    const page = await session.context.newPage();
+    // Types into the static box as soon as the parser has made it: before the module runs (it is deferred).
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        const box = document.querySelector<HTMLInputElement>('input.search');
+        if (!box) return;
+        observer.disconnect();
+        box.value = 'pointer netw';
+        document.documentElement.dataset.typedBeforeModule = String(!document.querySelector('[data-results-for]'));
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`chrome-extension://${session.extensionId}/${POPUP_PATH}`);
+    await page.locator('section[aria-label="Search"][data-complete-for="pointer netw"]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.typedBeforeModule)).toBe('true');
+    expect(await page.getByRole('combobox', { name: 'Search papers' }).inputValue()).toBe('pointer netw');
+    expect(await resultTitles(page)).toContain('Pointer Networks');
+    // The static frame (the packaged HTML) holds the same header and search box as the render.
+    // (No named functions in the page: it does not know tsx's helpers.)
+    const [packaged, rendered] = await page.evaluate(async () => {
+      const html = await (await fetch(location.href)).text();
+      return [new DOMParser().parseFromString(html, 'text/html'), document].map((root) =>
+        [...root.querySelectorAll('header, header *, #view, section.panel, input.search')].map(
+          (el) =>
+            [el.tagName, ...[...el.attributes].filter((a) => !/^(data-|value$|autofocus$|aria-expanded$|aria-activedescendant$)/.test(a.name)).map((a) => `${a.name}=${a.value}`).sort()].join(' ') +
+            (el.children.length === 0 ? `: ${el.textContent?.replace(/ \(\d+\)$/, '')}` : ''),
+        ),
+      );
+    });
+    expect(packaged?.length).toBeGreaterThan(8);
+    expect(packaged).toEqual(rendered?.slice(0, packaged?.length));
+    await page.close();
+  });
+
   it('ranks title matches above abstract-only matches', async () => {
     const page = await openExtensionPage(session);
     await search(page, 'retrieval');
