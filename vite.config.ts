@@ -24,18 +24,12 @@ export const CARD_MODULE_PATH = 'card/card.js';
 /** Where the content script's exact half lands (src/content/exact.ts, imported once there is a place to read). */
 export const EXACT_MODULE_PATH = 'exact/exact.js';
 
+/** What every later pass shares: it adds to the main pass's output, unminified only for profiles. */
+const laterPass = { outDir, emptyOutDir: false, sourcemap: false, minify, target: 'es2022' } as const;
+
 /** A build pass that writes one entry as a single ES module at `fileName` inside the extension. */
 function ownModule(entry: string, fileName: string) {
-  return {
-    build: {
-      outDir,
-      emptyOutDir: false,
-      sourcemap: false,
-      minify,
-      target: 'es2022',
-      lib: { entry: resolve(entry), formats: ['es' as const], fileName: () => fileName },
-    },
-  };
+  return { build: { ...laterPass, lib: { entry: resolve(entry), formats: ['es' as const], fileName: () => fileName } } };
 }
 
 /**
@@ -114,11 +108,7 @@ export default defineConfig(() => {
       plugins: [ownPage(page as OwnPage)],
       resolve: { alias: [{ find: /^flexsearch$/, replacement: FLEXSEARCH_BROWSER_BUILD }] },
       build: {
-        outDir,
-        emptyOutDir: false,
-        sourcemap: false,
-        minify,
-        target: 'es2022',
+        ...laterPass,
         assetsDir: assets,
         // Native modulepreload is in every browser we support; no polyfill in the module.
         modulePreload: { polyfill: false },
