@@ -175,7 +175,7 @@ export async function benchPopup(opts: { distDir: string }): Promise<string> {
       ['first keystroke → results', ms(keystrokes.times[0] ?? Number.NaN), ''],
       ['keystroke → results (median)', ms(median(keystrokes.times)), ''],
       ['keystroke → results (p95)', ms(percentile(keystrokes.times, 95)), '≤ 16 ms at 100k'],
-      ['  → the full list, abstract matches in (median / p95)', `${ms(median(keystrokes.complete))} / ${ms(percentile(keystrokes.complete, 95))}`, ''],
+      ['  → the full list, abstract matches in (median / p95)', `${ms(median(keystrokes.complete))} / ${ms(percentile(keystrokes.complete, 95))}`, '≤ 16 ms at 100k (p95)'],
       ['  same, popup warm (median / p95)', `${ms(median(warmKeystrokes.times))} / ${ms(percentile(warmKeystrokes.times, 95))}`, ''],
       ['  → the full list, popup warm (median / p95)', `${ms(median(warmKeystrokes.complete))} / ${ms(percentile(warmKeystrokes.complete, 95))}`, ''],
       ['  of which the search itself (median / p95)', `${ms(median(warmKeystrokes.search))} / ${ms(percentile(warmKeystrokes.search, 95))}`, ''],

@@ -5,8 +5,10 @@
  *
  * A keystroke is answered in the same task when the index shards the query
  * needs are loaded (`searchNow`); when only abstract postings are missing, the
- * title matches are shown at once and the abstract-only ones follow below them
- * once read; otherwise the shards are read first. `data-results-for` on the
+ * title matches are shown at once (the list `aria-busy`) and the full list
+ * replaces them once read: it adds the abstract matches below, and may move up
+ * a title holding the query as typed. The highlighted result follows its
+ * paper, not its place. Otherwise the shards are read first. `data-results-for` on the
  * panel names the query the results shown belong to, `data-complete-for` the
  * query whose full list is shown (the popup benchmark waits on both).
  */
@@ -22,8 +24,9 @@ const PHRASE_CHECKS = 30;
 export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery(q: string): void; onOpen(id: string): void }) {
   const [index, setIndex] = useState<PaperSearch | null>(null);
   const [error, setError] = useState('');
-  const [loaded, setLoaded] = useState<{ parsed: ParsedQuery; hits: SearchHit[] } | null>(null);
-  const [active, setActive] = useState(0);
+  const [loaded, setLoaded] = useState<{ parsed: ParsedQuery; imported: number; hits: SearchHit[] } | null>(null);
+  // The highlighted result, by paper: the full list may reorder the early one under it.
+  const [activeId, setActiveId] = useState<string | null>(null);
   const [verified, setVerified] = useState<{ query: string; raw: SearchHit[]; hits: SearchHit[] } | null>(null);
   // Bumped once the imported papers are in the search: the query shown runs again.
   const [imported, setImported] = useState(0);
@@ -55,14 +58,15 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
     if (!index || now?.complete) return;
     let live = true;
     index.search(parsed).then(
-      (hits) => live && setLoaded({ parsed, hits }),
+      (hits) => live && setLoaded({ parsed, imported, hits }),
       (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       live = false;
     };
   }, [index, parsed, now, imported]);
-  const full = loaded?.parsed === parsed ? loaded.hits : now?.complete ? now.hits : null;
+  // The full list: answered at once, or read for this query with the papers imported so far.
+  const full = now?.complete ? now.hits : loaded?.parsed === parsed && loaded.imported === imported ? loaded.hits : null;
   const raw = full ?? now?.hits ?? null;
   const needsCheck = parsed.phrases.length > 0;
 
@@ -85,14 +89,16 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
   }, [raw, needsCheck, parsed, query]);
 
   const hits = raw === null ? null : needsCheck ? (verified?.query === query ? verified.hits : null) : raw;
-  // Title matches shown while the abstracts are read (more may follow below them), or a phrase check still running on the full list.
+  // Incomplete: the early title matches shown while the abstracts are read, or a phrase check still running on the full list.
   const complete = full !== null && (!needsCheck || verified?.raw === full);
-  useEffect(() => setActive(0), [query]);
+  useEffect(() => setActiveId(null), [query]);
+  const active = Math.max(0, hits?.findIndex((hit) => hit.id === activeId) ?? 0);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!hits || hits.length === 0) return;
-    if (event.key === 'ArrowDown') setActive((i) => Math.min(i + 1, hits.length - 1));
-    else if (event.key === 'ArrowUp') setActive((i) => Math.max(i - 1, 0));
+    const step = (to: number) => setActiveId(hits[Math.min(Math.max(to, 0), hits.length - 1)]?.id ?? null);
+    if (event.key === 'ArrowDown') step(active + 1);
+    else if (event.key === 'ArrowUp') step(active - 1);
     else if (event.key === 'Enter' && hits[active]) onOpen(hits[active].id);
     else return;
     event.preventDefault();
@@ -105,7 +111,6 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
     <section
       class="panel"
       aria-label="Search"
-      aria-busy={settled && !complete && trimmed !== '' ? 'true' : undefined}
       data-results-for={settled ? query : undefined}
       data-complete-for={settled && (complete || trimmed === '') ? query : undefined}
     >
@@ -143,9 +148,9 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
         <>
           <p class="muted count" role="status">
             {hits.length === 1 ? '1 paper' : `${hits.length}${hits.length >= MAX_RESULTS ? '+' : ''} papers`}
-            {full === null ? ' in titles; searching abstracts…' : ''}
+            {full === null ? ' in titles; searching abstracts…' : complete ? '' : '; checking the phrase…'}
           </p>
-          <ul id="results" role="listbox" aria-label="Results" class="results">
+          <ul id="results" role="listbox" aria-label="Results" class="results" aria-busy={complete ? undefined : 'true'}>
             {hits.map((hit, i) => (
               <li
                 key={hit.id}
@@ -154,7 +159,7 @@ export function SearchPanel({ query, onQuery, onOpen }: { query: string; onQuery
                 aria-selected={i === active}
                 data-paper-id={hit.id}
                 class={i === active ? 'result active' : 'result'}
-                onMouseMove={() => i !== active && setActive(i)}
+                onMouseMove={() => i !== active && setActiveId(hit.id)}
                 onClick={() => onOpen(hit.id)}
               >
                 <span class="result-title">

@@ -136,6 +136,8 @@ const TYPO_SLICE = 2_000;
 const EXPANSIONS_KEPT = 500;
 /** Vocabulary terms looked at, at most, to complete a mistyped last word. */
 const MISTYPED_SCAN = 20_000;
+/** Shortest prefix a mistyped last word is completed from. */
+const MISTYPED_MIN_PREFIX = 4;
 /** Files `warm` reads at a time. */
 const WARM_READS = 2;
 const MAX_WORDS = 32;
@@ -348,7 +350,7 @@ export class PaperSearch {
   searchNow(parsed: ParsedQuery, limit = MAX_RESULTS): { hits: SearchHit[]; complete: boolean } | null {
     const plan = this.plan(parsed);
     if (!plan) return { hits: [], complete: true };
-    const result = this.run(plan, limit);
+    const result = this.run(plan, limit, true);
     if (!('missing' in result)) return { hits: result.hits, complete: true };
     return result.titleHits && result.titleHits.length > 0 ? { hits: result.titleHits, complete: false } : null;
   }
@@ -438,21 +440,31 @@ export class PaperSearch {
     return out;
   }
 
-  /** The most frequent completions of the prefixes one edit away from `word` (bounded scan). */
+  /**
+   * The most frequent completions of the prefixes one edit away from `word`
+   * (bounded scan). Prefixes under 4 letters are left out: their most frequent
+   * completions are the digest's commonest words, not what was being typed.
+   */
   private mistypedCompletions(word: string): string[] {
-    const df = new Map<string, number>();
+    const found = new Set<string>();
     let scanned = 0;
     for (const prefix of oneEditAway(word)) {
+      if (prefix.length < MISTYPED_MIN_PREFIX) continue;
       for (let i = lowerBound(this.terms, prefix); i < this.terms.length && scanned < MISTYPED_SCAN; i++, scanned++) {
         const term = this.terms[i] as string;
         if (!term.startsWith(prefix)) break;
-        df.set(term, (this.meta.titleDf[i] ?? 0) + (this.meta.abstractDf[i] ?? 0));
+        found.add(term);
       }
-      for (const [term] of this.runtimeVocabulary.atPrefix(prefix)) {
-        df.set(term, (df.get(term) ?? 0) + dfOf(this.runtimePostings.title.get(term)) + dfOf(this.runtimePostings.abstract.get(term)));
-      }
+      for (const [term] of this.runtimeVocabulary.atPrefix(prefix)) found.add(term);
     }
-    return [...df]
+    // Each term counted once, bundled and imported papers together, however many prefixes reach it.
+    const df = (term: string) => {
+      const i = lowerBound(this.terms, term);
+      const bundled = this.terms[i] === term ? (this.meta.titleDf[i] ?? 0) + (this.meta.abstractDf[i] ?? 0) : 0;
+      return bundled + dfOf(this.runtimePostings.title.get(term)) + dfOf(this.runtimePostings.abstract.get(term));
+    };
+    return [...found]
+      .map((term) => [term, df(term)] as const)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, COMPLETIONS)
       .map(([term]) => term);
@@ -545,7 +557,8 @@ export class PaperSearch {
 
   // --- matching and ranking ------------------------------------------------------
 
-  private run(plan: Plan, limit: number): { hits: SearchHit[] } | { missing: Missing; titleHits?: SearchHit[] } {
+  /** `early`: when abstract postings are missing, also rank the title matches found so far (`titleHits`). */
+  private run(plan: Plan, limit: number, early = false): { hits: SearchHit[] } | { missing: Missing; titleHits?: SearchHit[] } {
     const want = Math.max(limit, 0) || Number.MAX_SAFE_INTEGER;
     const titleMissing = this.missing(plan.allTerms, 'title');
     if (titleMissing.length > 0) return { missing: titleMissing };
@@ -559,7 +572,7 @@ export class PaperSearch {
       let found = this.firstIn(titleParts[0] as Part[], TITLE_SLOTS, window, []);
       if (found.length < window && !plan.titleOnly[0]) {
         const missing = this.missing(abstractTerms(), 'abstract');
-        if (missing.length > 0) return { missing, titleHits: this.titleHits(found, plan, want) };
+        if (missing.length > 0) return { missing, titleHits: this.titleHits(found, plan, want, early) };
         found = this.firstIn(withAbstracts()[0] as Part[], ALL_SLOTS, window, found);
       }
       return this.rank(found, plan, want, null);
@@ -570,7 +583,7 @@ export class PaperSearch {
     let found = hopeless ? [] : this.every(titleParts, TITLE_SLOTS);
     if (!hopeless && found.length < want) {
       const missing = this.missing(abstractTerms(), 'abstract');
-      if (missing.length > 0) return { missing, titleHits: this.titleHits(found, plan, want) };
+      if (missing.length > 0) return { missing, titleHits: this.titleHits(found, plan, want, early) };
       this.reset(found);
       found = this.every(withAbstracts(), ALL_SLOTS);
     }
@@ -582,6 +595,7 @@ export class PaperSearch {
     if (known.length < plan.terms.length) {
       // Papers with every known word come first; often they fill the page.
       const best = this.run(only(plan, known), want);
+      // (No early list here: the final ranking weighs all the words, the sub-run only the known ones.)
       if ('missing' in best || best.hits.length >= want) return best;
     }
     const missing = this.missing(abstractTerms(), 'abstract');
@@ -592,12 +606,17 @@ export class PaperSearch {
   }
 
   /**
-   * The title matches in `found` (every word in the title), ranked as they will
-   * lead the full list; undefined when their paper shards are not loaded yet.
-   * Clears their scratch marks, as ranking does.
+   * The title matches in `found` (every word in the title), ranked as the full
+   * list ranks them; undefined when not `wanted`, or when their paper shards are
+   * not loaded yet. The full list adds the abstract matches, and may move up a
+   * title holding the query as typed whose last word matched past the prefix
+   * budget. Clears their scratch marks either way, as ranking does.
    */
-  private titleHits(found: number[], plan: Plan, want: number): SearchHit[] | undefined {
-    if (found.length === 0) return undefined;
+  private titleHits(found: number[], plan: Plan, want: number, wanted: boolean): SearchHit[] | undefined {
+    if (!wanted || found.length === 0) {
+      this.reset(found);
+      return undefined;
+    }
     const ranked = this.rank(found, plan, want, null);
     return 'hits' in ranked ? ranked.hits : undefined;
   }

@@ -174,6 +174,13 @@ describe('the packaged index', () => {
     }
   });
 
+  it('shows no early list for a query with a word the digest does not hold (the final ranking weighs all words)', async () => {
+    const { search } = await open(papers, 4_000);
+    await search.warm();
+    const now = search.searchNow(parseQuery('pointer zqxjv networks'));
+    expect(now === null || now.complete).toBe(true);
+  });
+
   it('shows nothing early when no title holds the query (it needs the abstracts)', async () => {
     const { search } = await open(papers, 4_000);
     await search.warm();
