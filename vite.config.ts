@@ -36,8 +36,9 @@ function ownModule(entry: string, fileName: string) {
  * The extension's own pages, each built by a pass of its own (scripts/build.ts)
  * as one page and one module that share nothing with the others. Every packaged
  * file a page reads costs a request to the browser process (10-40 ms to the
- * first byte on this machine, more under load): the popup read seven, one after
- * another, before it could answer a query (README, Popup). The manifest's
+ * first byte on this machine, more under load): the popup read seven before it
+ * could answer a query, five modules and a stylesheet, then the vocabulary once
+ * they had run (README, Popup). The manifest's
  * `action.default_popup` and `options_ui.page` name two of them; crxjs must
  * not see those keys (it would bundle the pages together), so scripts/build.ts
  * adds them to the built manifest.
