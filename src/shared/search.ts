@@ -332,20 +332,11 @@ export class PaperSearch {
   }
 
   /**
-   * Results for the query when every shard it needs is loaded, else null (then
-   * `search` loads them). Lets the popup answer a keystroke in the same task.
-   */
-  searchLoaded(parsed: ParsedQuery, limit = MAX_RESULTS): SearchHit[] | null {
-    const now = this.searchNow(parsed, limit);
-    return now?.complete ? now.hits : null;
-  }
-
-  /**
    * What can be shown for the query at once: every result when the shards it
    * needs are loaded (`complete`); else, when only abstract postings are
-   * missing, the title matches found so far, which lead the full list (title
-   * matches rank above abstract-only ones), so typing never waits on a read for
-   * them; else null. `search` then gives the full list.
+   * missing, the title matches found so far (`complete: false`), so typing
+   * never waits on a read for them; else null. `search` then gives the full
+   * list: it adds the abstract matches (see titleHits).
    */
   searchNow(parsed: ParsedQuery, limit = MAX_RESULTS): { hits: SearchHit[]; complete: boolean } | null {
     const plan = this.plan(parsed);
@@ -402,14 +393,7 @@ export class PaperSearch {
     if (quoted) return out;
     if (last || word.length >= 3) {
       // Completions, as you type: all of them while they are few, else the most frequent.
-      const df = new Map<string, [number, number]>();
-      for (let i = lowerBound(this.terms, word); i < this.terms.length && (this.terms[i] as string).startsWith(word); i++) {
-        df.set(this.terms[i] as string, [this.meta.titleDf[i] ?? 0, this.meta.abstractDf[i] ?? 0]);
-      }
-      for (const [term] of this.runtimeVocabulary.atPrefix(word)) {
-        const [t, a] = df.get(term) ?? [0, 0];
-        df.set(term, [t + dfOf(this.runtimePostings.title.get(term)), a + dfOf(this.runtimePostings.abstract.get(term))]);
-      }
+      const df = this.completions(word);
       df.delete(word);
       if (last && df.size === 0 && !out.length && fuzzy(word) > 0) {
         // A last word that completes nothing is often a typo in a word being typed
@@ -446,28 +430,35 @@ export class PaperSearch {
    * completions are the digest's commonest words, not what was being typed.
    */
   private mistypedCompletions(word: string): string[] {
-    const found = new Set<string>();
-    let scanned = 0;
+    // Each term counted once, however many of the prefixes complete to it.
+    const found = new Map<string, number>();
+    let budget = MISTYPED_SCAN;
     for (const prefix of oneEditAway(word)) {
-      if (prefix.length < MISTYPED_MIN_PREFIX) continue;
-      for (let i = lowerBound(this.terms, prefix); i < this.terms.length && scanned < MISTYPED_SCAN; i++, scanned++) {
-        const term = this.terms[i] as string;
-        if (!term.startsWith(prefix)) break;
-        found.add(term);
-      }
-      for (const [term] of this.runtimeVocabulary.atPrefix(prefix)) found.add(term);
+      if (prefix.length < MISTYPED_MIN_PREFIX || budget <= 0) continue;
+      const completions = this.completions(prefix, budget);
+      budget -= completions.size;
+      for (const [term, [t, a]] of completions) found.set(term, t + a);
     }
-    // Each term counted once, bundled and imported papers together, however many prefixes reach it.
-    const df = (term: string) => {
-      const i = lowerBound(this.terms, term);
-      const bundled = this.terms[i] === term ? (this.meta.titleDf[i] ?? 0) + (this.meta.abstractDf[i] ?? 0) : 0;
-      return bundled + dfOf(this.runtimePostings.title.get(term)) + dfOf(this.runtimePostings.abstract.get(term));
-    };
     return [...found]
-      .map((term) => [term, df(term)] as const)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, COMPLETIONS)
       .map(([term]) => term);
+  }
+
+  /**
+   * The terms starting with `prefix`, bundled and imported, with the papers
+   * holding each in titles and in abstracts; at most `limit` bundled terms.
+   */
+  private completions(prefix: string, limit = Number.POSITIVE_INFINITY): Map<string, [number, number]> {
+    const df = new Map<string, [number, number]>();
+    for (let i = lowerBound(this.terms, prefix); i < this.terms.length && df.size < limit && (this.terms[i] as string).startsWith(prefix); i++) {
+      df.set(this.terms[i] as string, [this.meta.titleDf[i] ?? 0, this.meta.abstractDf[i] ?? 0]);
+    }
+    for (const [term] of this.runtimeVocabulary.atPrefix(prefix)) {
+      const [t, a] = df.get(term) ?? [0, 0];
+      df.set(term, [t + dfOf(this.runtimePostings.title.get(term)), a + dfOf(this.runtimePostings.abstract.get(term))]);
+    }
+    return df;
   }
 
   private has(term: string): boolean {
