@@ -355,6 +355,45 @@ describe('accessibility', () => {
   });
 });
 
+describe('layout', () => {
+  /** Elements wider than the popup's body, or whose content is cut off inside them (form fields and scrollers aside). */
+  const clipped = (page: Page) =>
+    page.evaluate(() => {
+      const body = document.body.getBoundingClientRect();
+      const out: string[] = [];
+      for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+        if (el.matches('input, textarea, select, option, .visually-hidden, .visually-hidden *')) continue;
+        const style = getComputedStyle(el);
+        const rect = el.getBoundingClientRect();
+        if (style.display === 'none' || rect.width === 0) continue;
+        const scrolls = /auto|scroll/.test(style.overflowX);
+        const cut = !scrolls && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1;
+        if (cut || rect.right > body.right + 1) out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${(el.textContent ?? '').slice(0, 50)}`);
+      }
+      return out;
+    });
+
+  it('fits the 380 px popup: long titles wrap in results, the paper view and the reading list', async () => {
+    const longest = [...BUNDLED_PAPERS].sort((a, b) => b.title.length - a.title.length)[0] as (typeof BUNDLED_PAPERS)[number];
+    const page = await openExtensionPage(session);
+    await sendFrom(page, 'savePaper', { id: longest.id });
+    await sendFrom(page, 'setSavedNote', { id: longest.id, note: 'A note long enough to wrap over several lines of the popup, as notes do.' });
+    await page.reload();
+    const titles = await search(page, longest.title.split(' ').slice(0, 5).join(' '));
+    expect(titles[0]).toBe(longest.title);
+    expect(await clipped(page), 'search results').toEqual([]);
+    await page.getByRole('combobox', { name: 'Search papers' }).press('Enter');
+    await expect.poll(() => page.locator('#paper-title').textContent()).toBe(longest.title);
+    expect(await clipped(page), 'paper view').toEqual([]);
+    await page.getByRole('button', { name: '← Back' }).click();
+    await openList(page);
+    await page.locator('li.saved').first().waitFor();
+    expect(await clipped(page), 'reading list').toEqual([]);
+    await sendFrom(page, 'unsavePaper', { id: longest.id });
+    await page.close();
+  });
+});
+
 describe('on this tab', () => {
   it('lists the page’s papers in page order with counts, reveals one, and badges the tab', async () => {
     const web = await session.context.newPage();
