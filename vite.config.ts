@@ -44,13 +44,15 @@ function ownModule(entry: string, fileName: string) {
  * adds them to the built manifest.
  */
 export const OWN_PAGES = {
-  popup: { html: 'src/popup/index.html', assets: 'popup', preload: [META_PATH] },
+  popup: { html: 'src/popup/index.html', assets: 'popup', preload: [META_PATH], asPage: 'src/popup/page.html' },
   paper: { html: 'src/paper/index.html', assets: 'paper', preload: [] },
   options: { html: 'src/options/index.html', assets: 'options', preload: [] },
-} as const satisfies Record<string, { html: string; assets: string; preload: readonly string[] }>;
+} as const satisfies Record<string, { html: string; assets: string; preload: readonly string[]; asPage?: string }>;
 export type OwnPage = keyof typeof OWN_PAGES;
 export const POPUP_PAGE_PATH = OWN_PAGES.popup.html;
 export const OPTIONS_PAGE_PATH = OWN_PAGES.options.html;
+/** The popup laid out as a page in a tab ("Find in PaperPeek" when no popup can open). */
+export const POPUP_AS_PAGE_PATH = OWN_PAGES.popup.asPage;
 
 /**
  * One of OWN_PAGES, shaped for opening fast:
@@ -58,10 +60,16 @@ export const OPTIONS_PAGE_PATH = OWN_PAGES.options.html;
  *   first paint; extension CSP limits scripts, not styles);
  * - what the page reads first thing (the popup: the search vocabulary, which
  *   "interactive" waits for) is preloaded, in parallel with the module
- *   instead of after it has run.
+ *   instead of after it has run;
+ * - `asPage`: a copy of the page whose root has the `as-page` class, for opening
+ *   it in a tab, so that its first frame already has the page layout (a
+ *   class the module added, or a `:target` from the address, would only
+ *   apply once the module has run: the layout jumped then).
  */
 function ownPage(name: OwnPage): Plugin {
   const { html: path, preload } = OWN_PAGES[name];
+  const entry: { html: string; asPage?: string } = OWN_PAGES[name];
+  const asPage = entry.asPage ?? null;
   return {
     name: 'paperpeek-own-page',
     enforce: 'post',
@@ -86,6 +94,11 @@ function ownPage(name: OwnPage): Plugin {
       }
       // The static first frame (the popup's) is written readably; the module renders without whitespace between elements.
       page.source = html.replace(/<!--[\s\S]*?-->/g, '').replace(/>\s+</g, '><');
+      if (asPage) {
+        const root = '<html lang="en">';
+        if (!page.source.includes(root)) throw new Error(`${name} pass: ${path} does not start with ${root}`);
+        this.emitFile({ type: 'asset', fileName: asPage, source: page.source.replace(root, '<html lang="en" class="as-page">') });
+      }
     },
   };
 }

@@ -93,6 +93,8 @@ async function readBundledRelated(): Promise<PackedRelated> {
 
 /** The popup page, as the manifest's action names it. */
 const POPUP_PAGE = 'src/popup/index.html';
+/** The popup laid out as a page, for a tab (vite.config.ts OWN_PAGES `asPage`: built from the popup's HTML). */
+const POPUP_AS_PAGE = 'src/popup/page.html';
 const FIND_MENU_ITEM = 'paperpeek-find';
 /** Longest selection searched (a query, not a document). */
 const MAX_SELECTION_QUERY = 200;
@@ -100,9 +102,9 @@ const MAX_SELECTION_QUERY = 200;
 /** "Find in PaperPeek": the popup's search with the selection, or the same page in a tab. */
 async function findSelection(selection: string, tabId: number | undefined): Promise<void> {
   const query = selection.replace(/\s+/g, ' ').trim().slice(0, MAX_SELECTION_QUERY);
-  const path = `${POPUP_PAGE}?q=${encodeURIComponent(query)}`;
-  if (await openPopupAt(path, POPUP_PAGE, tabId)) return;
-  await openExtensionTab(`${path}&view=page`);
+  const search = `?q=${encodeURIComponent(query)}`;
+  if (await openPopupAt(`${POPUP_PAGE}${search}`, POPUP_PAGE, tabId)) return;
+  await openExtensionTab(`${POPUP_AS_PAGE}${search}`);
 }
 
 function reportLoadFailure(error: unknown): void {

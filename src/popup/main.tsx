@@ -2,8 +2,9 @@
  * Toolbar popup: search the digest, a paper's view, the papers on this tab and
  * the reading list. Opened by the toolbar button, its keyboard shortcut
  * (manifest `commands`), or "Find in PaperPeek" on selected text (`?q=`).
- * Also works as a page in a tab (`?view=page`, and `?tab=<id>` to pick the tab
- * "On this tab" reads).
+ * Also works as a page in a tab: page.html, the same page with the `as-page`
+ * class on its root, built from index.html (vite.config.ts); `?tab=<id>` picks
+ * the tab "On this tab" reads.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -28,7 +29,6 @@ void paperSearch().catch(() => undefined);
 const params = new URLSearchParams(location.search);
 /** What the reader typed into the page's static search box (index.html) before this module ran. */
 const typedEarly = document.querySelector<HTMLInputElement>('#app input.search')?.value ?? '';
-if (params.get('view') === 'page') document.documentElement.classList.add('as-page');
 
 function DigestSummary({ stats, saved }: { stats: DigestStats; saved: number }) {
   const loading = stats.loadingProgress === null ? '' : ` (loading ${Math.round(stats.loadingProgress * 100)}%)`;

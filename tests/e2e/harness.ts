@@ -156,6 +156,8 @@ export async function launchExtension(
 }
 
 export const POPUP_PATH = 'src/popup/index.html';
+/** The popup laid out as a page, for a tab (built from the popup's HTML: vite.config.ts). */
+export const POPUP_AS_PAGE_PATH = 'src/popup/page.html';
 
 /** Opens one of the extension's own pages in a tab (by default the popup). */
 export async function openExtensionPage(session: ExtensionSession, path = POPUP_PATH): Promise<Page> {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_PAPERS, bundledPaper } from './bundled-papers';
 import { parseBibtex, parseCsv, parseMarkdown, parseImport } from '../../src/shared/reading-list-io';
 import type { SavedPaper } from '../../src/shared/types';
-import { POPUP_PATH, axeViolations, launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
+import { POPUP_AS_PAGE_PATH, POPUP_PATH, axeViolations, launchExtension, openExtensionPage, sendFrom, startFixtureServer, waitFor, type ExtensionSession, type FixtureServer } from './harness';
 
 const paper = bundledPaper;
 const POINTER = paper('Pointer Networks');
@@ -106,10 +106,30 @@ describe('popup search', () => {
   });
 
   it('starts with the query "Find in PaperPeek" passes (?q=), also as a full page', async () => {
-    const page = await openExtensionPage(session, `${POPUP_PATH}?q=${encodeURIComponent('pointer netwrks')}&view=page`);
+    const popup = await openExtensionPage(session, `${POPUP_PATH}?q=${encodeURIComponent('pointer netwrks')}`);
+    await expect.poll(() => resultTitles(popup)).toContain(POINTER.title);
+    expect(await popup.getByRole('combobox', { name: 'Search papers' }).inputValue()).toBe('pointer netwrks');
+    await popup.close();
+
+    // As a page in a tab (no popup could open): laid out as a page from its first frame, before the module has run.
+    const page = await session.context.newPage();
+    await page.setViewportSize({ width: 1000, height: 700 });
+    let releaseModule = () => undefined as void;
+    const moduleHeld = new Promise<void>((done) => (releaseModule = done));
+    await page.route(/\/popup\/[^/]+\.js$/, async (route) => {
+      await moduleHeld;
+      await route.continue();
+    });
+    const bodyWidth = () => page.evaluate(() => Math.round(document.body.getBoundingClientRect().width));
+    void page.goto(`chrome-extension://${session.extensionId}/${POPUP_AS_PAGE_PATH}?q=${encodeURIComponent('pointer netwrks')}`);
+    await page.locator('input.search').waitFor();
+    const beforeModule = await bodyWidth();
+    expect(await page.locator('[role="option"]').count()).toBe(0); // the module has not run
+    expect(beforeModule).toBeGreaterThan(500);
+    releaseModule();
     await expect.poll(() => resultTitles(page)).toContain(POINTER.title);
     expect(await page.getByRole('combobox', { name: 'Search papers' }).inputValue()).toBe('pointer netwrks');
-    expect(await page.evaluate(() => document.documentElement.classList.contains('as-page'))).toBe(true);
+    expect(await bodyWidth()).toBe(beforeModule);
     await page.close();
   });
 
