@@ -138,6 +138,8 @@ const EXPANSIONS_KEPT = 500;
 const MISTYPED_SCAN = 20_000;
 /** Shortest prefix a mistyped last word is completed from. */
 const MISTYPED_MIN_PREFIX = 4;
+/** Rank by title frequency of the first word the warm-up queries use (warmUpQueries). */
+const WARM_UP_RANK = 20;
 /** Files `warm` reads at a time. */
 const WARM_READS = 2;
 const MAX_WORDS = 32;
@@ -274,6 +276,15 @@ export class PaperSearch {
           }
         }),
       );
+      // The first query down each path (a short prefix, two words, a typo, a
+      // hyphenated word) runs in V8's interpreter, several times slower than
+      // compiled: the first keystrokes a reader types would pay for it. A few
+      // queries of the index's own words, one per pause, leave compiled code
+      // behind (results dropped; nothing is read, scratch marks are cleared).
+      for (const query of warmUpQueries(this.terms, this.meta.titleDf)) {
+        await step();
+        for (const hit of this.searchNow(parseQuery(query))?.hits ?? []) highlight(hit.title, hit.terms);
+      }
     })();
     return this.warming;
   }
@@ -812,6 +823,24 @@ export class PaperSearch {
     this.titleHit = grown(this.titleHit);
     this.lastWord = grown(this.lastWord);
   }
+}
+
+/**
+ * Queries that take each path of the search once (see `warm`), from two title
+ * words of middling frequency: common enough to have postings, not so common
+ * that a query over them costs much (the commonest are in a third of titles).
+ */
+export function warmUpQueries(terms: readonly string[], titleDf: readonly number[]): string[] {
+  const words = terms
+    .map((term, i) => [term, titleDf[i] ?? 0] as const)
+    .filter(([term, df]) => df > 0 && /^[a-z]{6,}$/.test(term))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([term]) => term);
+  const first = words[Math.min(WARM_UP_RANK, words.length - 1)];
+  const second = words[Math.min(WARM_UP_RANK + 10, words.length - 1)];
+  if (!first || !second || first === second) return [];
+  const typo = first.slice(0, 2) + first.slice(3);
+  return [first.slice(0, 1), first.slice(0, 3), first, `${first} ${second.slice(0, 2)}`, `${first} ${second.slice(0, 4)}`, typo.slice(0, 5), `${typo} ${second.slice(0, 3)}`, `${first}-${second.slice(0, 2)}`];
 }
 
 const EDIT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
 import { formatDigest, generatePapers } from '../../scripts/synthetic-digest';
 import { parseDigest } from '../../src/shared/digest-parser';
-import { COMPLETIONS, COMPLETIONS_SHORT, PaperSearch, containsPhrase, hasRun, highlight, oneEditAway, parseQuery, type SearchDoc } from '../../src/shared/search';
+import { COMPLETIONS, COMPLETIONS_SHORT, PaperSearch, containsPhrase, hasRun, highlight, oneEditAway, parseQuery, warmUpQueries, type SearchDoc } from '../../src/shared/search';
 import { packageSearchIndex } from '../../src/shared/search-indexer';
 import { META_PATH, PAPERS_PER_SHARD, paperShardPath } from '../../src/shared/search-postings';
 
@@ -152,6 +152,22 @@ describe('the packaged index', () => {
     expect(now?.complete).toBe(true);
     expect(now?.hits.length).toBeGreaterThan(0);
     expect(reads.some((p) => /\/a-\d+\.json\.gz$/.test(p))).toBe(false);
+  });
+
+  it('runs its warm-up queries (each path of the search once) without a trace: same results, no abstract read', async () => {
+    const meta = JSON.parse((await open(papers, 4_000)).files.get(META_PATH) as string) as { terms: string; titleDf: number[] };
+    const warmUp = warmUpQueries(meta.terms.split('\n'), meta.titleDf);
+    // A short prefix, a word, two words, a mistyped prefix, a typo with a second word, a hyphenated pair.
+    expect(warmUp).toHaveLength(8);
+    expect(warmUp.some((q) => q.includes(' ')) && warmUp.some((q) => q.includes('-')) && warmUp.some((q) => q.length === 1)).toBe(true);
+    const warmed = await open(papers, 4_000);
+    await warmed.search.warm();
+    expect(warmed.reads.some((p) => /\/a-\d+\.json\.gz$/.test(p))).toBe(false);
+    const cold = (await open(papers, 4_000)).search;
+    for (const query of [...warmUp, 'contnual lerning', 'in-cont', 'graph neural', 'l', 'pointer zqxjv networks']) {
+      expect(await warmed.search.search(parseQuery(query)), query).toEqual(await cold.search(parseQuery(query)));
+    }
+    expect(warmUpQueries(['graph'], [1])).toEqual([]);
   });
 
   it('shows the title matches at once while abstract postings are read, and they lead the full list', async () => {
