@@ -2,8 +2,8 @@
  * Picks the candidate texts of a block: the places a title can stand. A short
  * line (a link, heading, list item, cell, reference entry, a line of BibTeX) is
  * one candidate whole; the background finds any title inside it. A long line is
- * running prose: only its links and emphasis, quoted phrases, title-cased runs
- * and its lead are candidates, so a megabyte of prose costs the page a few
+ * running prose: only its links and emphasis, quoted phrases, title-cased runs,
+ * what comes before the word `paper` and its lead are candidates, so a megabyte of prose costs the page a few
  * regular-expression passes, not a lookup of every word.
  */
 import { MAX_UNIT_LENGTH } from '../shared/protocol';
@@ -27,6 +27,9 @@ const CONNECTOR = String.raw`(?:a|an|the|of|for|in|on|with|to|and|or|via|by|from
 const JOIN = String.raw`(?:[ \t\r\n\u00A0]+|[ \t]*[-‐‑–—:?,][ \t\r\n]*)`;
 const TITLE_CASED_RUN = new RegExp(`${CAPITALISED}(?:${JOIN}(?:${CAPITALISED}|${CONNECTOR}(?=${JOIN})))+`, 'gu');
 const MIN_RUN_CAPITALISED = 3;
+/** `the … paper` in prose (title-context.ts namedAsPaper): the text before the word is read, this far back. */
+const PAPER_WORD = /\s(?:paper|preprint)\b/giu;
+const NAMED_PAPER_LENGTH = 250;
 /** Phrases in double or angle quotes (single quotes are too often apostrophes). */
 const QUOTED = /["“„«]([^"“”„«»\n]{8,400})["”»]/gu;
 
@@ -125,6 +128,11 @@ function windowsOfLongLine(block: TextBlock, from: number, to: number): [number,
     if (capitalised < MIN_RUN_CAPITALISED) continue;
     const start = from + (match.index ?? 0);
     windows.push([start, start + match[0].length]);
+  }
+  // `the symbolic discovery of optimization algorithms paper`: what comes before the word paper.
+  for (const match of line.matchAll(PAPER_WORD)) {
+    const end = from + (match.index ?? 0);
+    windows.push([Math.max(from, end - NAMED_PAPER_LENGTH), end]);
   }
   const sentenceEnd = line.slice(20, LEAD_LENGTH).search(/[.!?]\s/);
   windows.push([from, from + (sentenceEnd >= 0 ? 20 + sentenceEnd + 1 : Math.min(line.length, LEAD_LENGTH))]);

@@ -12,8 +12,8 @@ import { MAX_SCAN_MARKERS, MAX_SCAN_UNITS, type ScanPayload } from '../shared/pr
 import type { ScanHit } from '../shared/title-scanner';
 import { acceptHit } from '../shared/title-context';
 import { candidatesOf, matchWords, tokensOf, type Candidate } from './candidates';
-import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, styleShadowRoot, wholeElementOf } from './marks';
-import { BlockWalker, type TextBlock } from './page-text';
+import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, sidesInTitleElement, styleShadowRoot, wholeElementOf } from './marks';
+import { BlockWalker, textNow, type TextBlock } from './page-text';
 
 /**
  * Candidates per scan request, and normalised characters per request: small
@@ -211,7 +211,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     const asWritten = block.text.slice(start, end);
     const range = rangeOf(block, start, end);
     // The text changed since it was read? (Line breaks we inserted have no node: compare without spaces.)
-    if (!range || range.toString().replace(/\s+/g, '') !== asWritten.replace(/\s+/g, '')) return null;
+    if (!range || textNow(block, start, end).replace(/\s+/g, '') !== asWritten.replace(/\s+/g, '')) return null;
     const words = tokens.words.slice(hit.start, hit.end).join(' ');
     const element = wholeElementOf(range, block, (text) => matchWords(text) === words);
     const accepted = acceptHit({
@@ -222,6 +222,8 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       before: block.text.slice(candidate.lineStart, start),
       after: block.text.slice(end, candidate.lineEnd),
       wholeElement: element !== null,
+      // Only asked when the line alone does not decide (a DOM read).
+      inElement: () => sidesInTitleElement(range, block),
     });
     if (!accepted) return null;
     if (deps.linksOnly) {
@@ -241,7 +243,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     const visible = batches.map(([block, list]) => ({
       block,
       list: list.filter((item) => {
-        if (item.range.toString().replace(/\s+/g, '') !== item.asWritten) return false; // the page changed it meanwhile
+        if (textNow(block, item.start, item.end).replace(/\s+/g, '') !== item.asWritten) return false; // the page changed it meanwhile
         const target = item.element ?? item.range.startContainer.parentElement;
         if (target && !isVisible(target)) {
           // Hidden now (a closed <details>, a collapsed thread): read it again once it changes.

@@ -61,6 +61,31 @@ export function wholeElementOf(range: Range, block: TextBlock, sameWords: (text:
   return null;
 }
 
+/** Inline elements that set a title off from the line around them: a link, an emphasis, a citation. */
+const TITLE_ELEMENTS = new Set(['A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MARK', 'U']);
+
+/**
+ * The text before and after the match inside the innermost link or emphasis that
+ * holds it (inside the block), or null: `<a>[R] Symbolic Discovery of …</a>`,
+ * where the line goes on past the link with its flair and domain.
+ */
+export function sidesInTitleElement(range: Range, block: TextBlock): { before: string; after: string } | null {
+  const node = range.commonAncestorContainer;
+  for (let element = node instanceof Element ? node : node.parentElement; element; element = element.parentElement) {
+    if (TITLE_ELEMENTS.has(element.tagName.toUpperCase())) {
+      const before = document.createRange();
+      before.selectNodeContents(element);
+      before.setEnd(range.startContainer, range.startOffset);
+      const after = document.createRange();
+      after.selectNodeContents(element);
+      after.setStart(range.endContainer, range.endOffset);
+      return { before: before.toString(), after: after.toString() };
+    }
+    if (element === block.element) break;
+  }
+  return null;
+}
+
 export function isVisible(element: Element): boolean {
   // checkVisibility: display:none, content-visibility and closed <details> (Chrome 105+, Firefox 106+).
   if (typeof element.checkVisibility !== 'function') return true;

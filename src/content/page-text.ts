@@ -11,16 +11,28 @@
  */
 
 /** Elements whose text flows inside the surrounding block. Every other element starts a block. */
+/** MathML presentation elements, upper-cased: their token elements (mi, mn, mo, mtext) hold what a formula shows. */
+const MATHML_TEXT_TAGS = [
+  'MATH', 'SEMANTICS', 'MROW', 'MI', 'MN', 'MO', 'MS', 'MTEXT', 'MSUP', 'MSUB', 'MSUBSUP', 'MOVER', 'MUNDER', 'MUNDEROVER',
+  'MFRAC', 'MSQRT', 'MROOT', 'MSTYLE', 'MPADDED', 'MENCLOSE',
+];
+const MATHML_NAMESPACE = 'http://www.w3.org/1998/Math/MathML';
+
 const INLINE_TAGS = new Set([
   'A', 'ABBR', 'B', 'BDI', 'BDO', 'BIG', 'CITE', 'CODE', 'DATA', 'DEL', 'DFN', 'EM', 'FONT', 'I', 'INS', 'KBD',
   'LABEL', 'MARK', 'NOBR', 'BR', 'Q', 'RUBY', 'S', 'SAMP', 'SMALL', 'SPAN', 'STRIKE', 'STRONG', 'SUB', 'SUP', 'TIME',
   'TT', 'U', 'VAR', 'WBR', 'PAPERPEEK-MARK',
+  // MathML read as the inline text it shows: LaTeXML (arXiv HTML) writes `E²-LLM` as
+  // `E<math>…<msup><mi></mi><mn>2</mn></msup>…</math>-LLM`.
+  ...MATHML_TEXT_TAGS,
 ]);
 
 /** Subtrees with no readable page text, or text a reader is typing. */
 const SKIPPED_TAGS = new Set([
   'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'BUTTON', 'IFRAME', 'FRAME',
-  'OBJECT', 'EMBED', 'CANVAS', 'VIDEO', 'AUDIO', 'SVG', 'MATH', 'HEAD', 'TITLE', 'PAPERPEEK-CARD',
+  'OBJECT', 'EMBED', 'CANVAS', 'VIDEO', 'AUDIO', 'SVG', 'HEAD', 'TITLE', 'PAPERPEEK-CARD',
+  // A formula's source (TeX, content MathML) beside what it shows; and what it lays out unseen.
+  'ANNOTATION', 'ANNOTATION-XML', 'MPHANTOM',
 ]);
 
 const PREFORMATTED_TAGS = new Set(['PRE', 'LISTING', 'XMP', 'PLAINTEXT']);
@@ -269,6 +281,8 @@ export class BlockWalker {
     if (!view) return false;
     const laidOutApart = (element: Element | null, other: Node): boolean => {
       for (; element && !element.contains(other); element = element.parentElement) {
+        // Inside a formula, boxes are laid out in a row (`block math` is MathML's own layout); a formula is inline unless display="block".
+        if (element.namespaceURI === MATHML_NAMESPACE && (element.localName !== 'math' || element.getAttribute('display') !== 'block')) continue;
         this.styleChecks--;
         if (!view.getComputedStyle(element).display.startsWith('inline')) return true;
       }
@@ -287,8 +301,32 @@ export class BlockWalker {
   }
 }
 
+/**
+ * The block's text [start, end) as its text nodes hold it now, without the
+ * separators the walk put between them: whether the page changed it since it
+ * was read. (A Range's toString would also give text the walk skipped, such
+ * as a formula's TeX source in `<annotation>`.)
+ */
+export function textNow(block: TextBlock, start: number, end: number): string {
+  let text = '';
+  for (let i = nodeIndexAt(block, start, false); i < block.nodes.length; i++) {
+    const at = block.offsets[i] as number;
+    if (at >= end) break;
+    const data = (block.nodes[i] as Text).data;
+    text += data.slice(Math.max(0, start - at), Math.max(0, end - at));
+  }
+  return text;
+}
+
 /** The text node and offset holding position `at` of a block's text (end positions map to the previous node). */
 export function nodeAt(block: TextBlock, at: number, isEnd: boolean): { node: Text; offset: number } | null {
+  const index = nodeIndexAt(block, at, isEnd);
+  const node = block.nodes[index];
+  if (!node) return null;
+  return { node, offset: at - (block.offsets[index] as number) };
+}
+
+function nodeIndexAt(block: TextBlock, at: number, isEnd: boolean): number {
   let low = 0;
   let high = block.nodes.length - 1;
   while (low < high) {
@@ -297,7 +335,5 @@ export function nodeAt(block: TextBlock, at: number, isEnd: boolean): { node: Te
     if (start < at || (!isEnd && start === at)) low = mid;
     else high = mid - 1;
   }
-  const node = block.nodes[low];
-  if (!node) return null;
-  return { node, offset: at - (block.offsets[low] as number) };
+  return low;
 }

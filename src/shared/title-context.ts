@@ -6,13 +6,16 @@
  * - A title that *stands as a title* is marked: the whole text of a link or an
  *   emphasis, or set off on both sides by punctuation or line ends (a heading, a
  *   list-item lead, a reference entry `(2015). Pointer networks. NeurIPS.`, a
- *   quote, BibTeX `title={...}`).
+ *   quote, BibTeX `title={...}`), or so set off inside its link or emphasis
+ *   (`[R] Title` as a post's link, the line going on with its flair).
  * - Inside running prose only a full title written as a title (title case, or
  *   exactly as the digest writes it) is marked: a distinctive one when the words
  *   around it do not continue it into a longer, different title, any one when a
  *   citation follows it (`Pointer Networks (Vinyals et al., 2015)`).
  * - A main title without its subtitle, or a title cut off with an ellipsis, is
- *   weaker evidence: it must stand as a title.
+ *   weaker evidence: it must stand as a title. A short or generic main title
+ *   (`Learning to Relax`) must be quoted or followed by its citation.
+ * - Anywhere, a title the page calls a paper (`the pointer networks paper`).
  *
  * Pure string logic, shared so unit tests can pin every rule.
  */
@@ -30,6 +33,12 @@ export interface HitInContext {
   after: string;
   /** The match is the whole text of a link or an emphasis/citation element. */
   wholeElement: boolean;
+  /**
+   * The text before and after the match inside the innermost link or emphasis
+   * holding it, if any: set off there, it stands as a title however the line
+   * goes on (`<a>[R] Title</a> Research (arxiv.org)`).
+   */
+  inElement?: () => { before: string; after: string } | null;
 }
 
 /** What may precede a title that stands alone: a line start, list markers, closing brackets, quotes, sentence ends. */
@@ -82,8 +91,36 @@ export function citedRightAfter(after: string): boolean {
   return CITATION_AFTER.test(after);
 }
 
+/** `the Pointer Networks paper`, `the symbolic discovery of optimization algorithms paper`: the page calls it a paper. */
+const THE_BEFORE = /(?:^|[^\p{L}\p{N}])the\s+$/iu;
+const PAPER_AFTER = /^\s+(?:paper|preprint)\b/iu;
+
+export function namedAsPaper(before: string, after: string): boolean {
+  return THE_BEFORE.test(before) && PAPER_AFTER.test(after);
+}
+
+/** In double quotes, a comma or period allowed inside the closing one: `“Stationary Representations,”`. */
+const QUOTE_BEFORE = /["“„«]\s*$/u;
+const QUOTE_AFTER = /^[,.]?["”»]/u;
+
+export function quoted(before: string, after: string): boolean {
+  return QUOTE_BEFORE.test(before) && QUOTE_AFTER.test(after);
+}
+
+/** Set off by punctuation inside its link or emphasis, as a line would set it off. */
+function standsAloneInElement(hit: HitInContext): boolean {
+  const sides = hit.inElement?.();
+  return sides !== null && sides !== undefined && standsAlone(sides.before, sides.after);
+}
+
 export function acceptHit(hit: HitInContext): boolean {
-  const alone = hit.wholeElement || standsAlone(hit.before, hit.after);
+  // Called a paper by name, however it is cased: `the pointer networks paper`.
+  if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
+  if (hit.kind === 'main' && !hit.distinctive) {
+    // A short or generic main title alone: only quoted, or with its citation.
+    return quoted(hit.before, hit.after) || (writtenAsTitle(hit.asWritten, hit.title) && citedRightAfter(hit.after) && !continuesAsTitle(hit.before, ''));
+  }
+  const alone = hit.wholeElement || standsAlone(hit.before, hit.after) || standsAloneInElement(hit);
   if (hit.kind !== 'full') return alone;
   if (alone) {
     // A lower-case phrase set off by commas or dashes in notes is not yet a citation,

@@ -16,7 +16,7 @@
 import { cyrb53 } from './hash';
 
 /** Bump when the key entries or signatures change: the worker then reloads the digest. */
-export const TITLE_INDEX_FORMAT = 3;
+export const TITLE_INDEX_FORMAT = 4;
 
 /** Words hashed into a signature. Three make prose hits rare ("on the" alone is everywhere). */
 export const SIGNATURE_WORDS = 3;
@@ -78,6 +78,9 @@ export function isDistinctive(key: string, asWritten: string): boolean {
   return words.length >= COINED_DISTINCTIVE_WORDS && hasCoinedToken(asWritten);
 }
 
+/** Ordinary words, no name: some lower case (not `E^2-LLM`), no coined token (not `CODA-Prompt`). */
+const isPlainWords = (text: string): boolean => /\p{Ll}/u.test(text) && !hasCoinedToken(text);
+
 /**
  * Separators between a main title and its subtitle: a colon, a spaced dash
  * (` - `, ` -- `, ` — `), or a question mark followed by more words.
@@ -92,10 +95,13 @@ export function mainTitleOf(title: string): string | null {
 }
 
 /**
- * The match keys of one paper. The main-title alias exists only when the main
- * title is distinctive by the same rule as prose matches: a short or generic
- * main title (`Order Matters`, `CODA-Prompt`) alone is a name or an ordinary
- * phrase, not a citation of this paper.
+ * The match keys of one paper: its full title, and its main title alone. A
+ * distinctive main title names the paper wherever it stands as a title. A
+ * short or generic one (`Order Matters`, `Learning to Relax`) is an ordinary
+ * phrase: its alias is kept weak (`distinctive` 0), trusted only where the
+ * page plainly names a paper with it (title-context.ts: quoted, `the … paper`,
+ * a citation after it). One that is not distinctive and is not plain words
+ * (`CODA-Prompt`, `E^2-LLM`, `SLCA`) is the method's name: no alias.
  */
 export function keyEntriesOf(paper: { id: string; title: string; key: string }, normalize: (text: string) => string): KeyEntry[] {
   const entries: KeyEntry[] = [
@@ -104,8 +110,9 @@ export function keyEntriesOf(paper: { id: string; title: string; key: string }, 
   const main = mainTitleOf(paper.title);
   if (main !== null) {
     const mainKey = normalize(main);
-    if (mainKey !== '' && mainKey !== paper.key && isDistinctive(mainKey, main)) {
-      entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 1, signatureOfKey(mainKey)]);
+    if (mainKey !== '' && mainKey !== paper.key) {
+      if (isDistinctive(mainKey, main)) entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 1, signatureOfKey(mainKey)]);
+      else if (mainKey.includes(' ') && isPlainWords(main)) entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 0, signatureOfKey(mainKey)]);
     }
   }
   return entries;

@@ -80,6 +80,15 @@ function rawTokens(text: string, from: number, to: number): number[] {
   return spans;
 }
 
+/**
+ * One or two digits alone on a line right after a word: how Chromium's innerText
+ * gives an inline MathML superscript or subscript (`E<math>…2…</math>-LLM` reads
+ * `E\n2\n-LLM`). The digits may belong to the word before them (`E2`).
+ */
+function isSuperscriptLine(text: string, start: number, end: number): boolean {
+  return end - start <= 2 && /^\d+$/.test(text.slice(start, end)) && (end === text.length || !/[\p{L}\p{N} ]/u.test(text[end] as string));
+}
+
 function isLowerStart(text: string, at: number): boolean {
   const ch = text[at] ?? '';
   return ch !== ch.toUpperCase() && ch === ch.toLowerCase();
@@ -96,7 +105,7 @@ export function tokenize(text: string, from = 0, to = text.length): Tokens {
     if (previousEnd >= 0 && !(start - previousEnd === 1 && text.charCodeAt(previousEnd) === 32)) {
       const gap = text.slice(previousEnd, start);
       const last = tokens.words.length - 1;
-      if (last >= 0 && (LINE_BREAK_HYPHEN.test(gap) || (SPACED_HYPHEN.test(gap) && isLowerStart(text, start)))) {
+      if (last >= 0 && (LINE_BREAK_HYPHEN.test(gap) || (SPACED_HYPHEN.test(gap) && isLowerStart(text, start)) || (gap === '\n' && isSuperscriptLine(text, start, end)))) {
         tokens.joins.push(last);
       }
       if (last >= 0 && ELLIPSIS.test(gap)) tokens.cuts.push(last);

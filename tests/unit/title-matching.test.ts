@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeTitle } from '../../src/shared/normalize';
 import { acceptHit, continuesAsTitle, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
 import {
+  KEY_FULL,
   KEY_MAIN,
   dropAmbiguousAliases,
   hasCoinedToken,
@@ -76,6 +77,13 @@ describe('tokenize', () => {
     expect(tokenize('Investigations with...').cuts).toEqual([1]);
   });
 
+  it('notes digits alone on a line after a word, as innerText gives a MathML superscript', () => {
+    expect(tokenize('E\n2\n-LLM: Efficient').joins).toEqual([0]);
+    expect(tokenize('Results\n2023\nTable').joins).toEqual([]); // four digits: a year, not a superscript
+    expect(tokenize('Chapter 2 of').joins).toEqual([]);
+    expect(marked('[16] E\n2\n-LLM: Efficient and Extreme Length Extension of Large Language Models. arXiv, 2024.')).toEqual([E2LLM]);
+  });
+
   it('stays in the range it is given', () => {
     const text = 'xx Pointer Networks yy';
     expect(tokenize(text, 3, 19).words).toEqual(['pointer', 'networks']);
@@ -112,11 +120,19 @@ describe('title index', () => {
     expect(mainTitleOf('Once-for-All: Train One Network')).toBe('Once-for-All');
   });
 
-  it('gives an alias only to a distinctive main title', () => {
-    const keysOf = (title: string) => keyEntriesOf({ id: 'x', title, key: normalizeTitle(title) }, normalizeTitle).map((e) => e[0]);
-    expect(keysOf(RETHINK)).toEqual([normalizeTitle(RETHINK), 'rethinking multiple instance learning for whole slide image classification']);
-    expect(keysOf(CODA)).toEqual([normalizeTitle(CODA)]); // a bare name is not a citation
-    expect(keysOf('Order Matters: Sequence to sequence for sets')).toHaveLength(1);
+  it('gives a main title an alias: trusted when distinctive, weak when generic, none when it is a method’s name', () => {
+    const keysOf = (title: string) => keyEntriesOf({ id: 'x', title, key: normalizeTitle(title) }, normalizeTitle).map((e) => [e[0], e[3], e[4]]);
+    expect(keysOf(RETHINK)).toEqual([
+      [normalizeTitle(RETHINK), KEY_FULL, 1],
+      ['rethinking multiple instance learning for whole slide image classification', KEY_MAIN, 1],
+    ]);
+    expect(keysOf(CODA)).toEqual([[normalizeTitle(CODA), KEY_FULL, 1]]); // a bare name is not a citation
+    expect(keysOf('Order Matters: Sequence to sequence for sets')).toEqual([
+      ['order matters sequence to sequence for sets', KEY_FULL, 1],
+      ['order matters', KEY_MAIN, 0],
+    ]);
+    expect(keysOf('Lion: Adversarial Distillation of Proprietary Large Language Models')).toHaveLength(1); // one word
+    expect(keysOf(E2LLM)).toHaveLength(1); // a method's name, in capitals
   });
 
   it('drops an alias two papers share, or one that is another paper’s full title', () => {
@@ -200,6 +216,42 @@ describe('precision rules', () => {
     expect(marked('(ICLR 22) Continual Learning in Neural Networks')).toEqual(['Continual Learning in Neural Networks']); // list lead
     expect(marked('As “Deep Model Assembling” shows, it works.')).toEqual(['Deep Model Assembling']); // quoted
     expect(marked('  title={Discrete Key-Value Bottleneck},')).toEqual(['Discrete Key-Value Bottleneck']); // BibTeX
+  });
+
+  it('marks a title set off inside its link, however the line goes on past the link', () => {
+    // `<a>[R] Pointer Networks</a> Research (arxiv.org)`: the tag and the flair are not words of a longer title.
+    const inLink = (line: string, link: string) =>
+      scan(line)
+        .filter((hit) => {
+          const at = link.indexOf(hit.asWritten);
+          return acceptHit({ ...hit, wholeElement: false, inElement: () => (at < 0 ? null : { before: link.slice(0, at), after: link.slice(at + hit.asWritten.length) }) });
+        })
+        .map((hit) => hit.title);
+    expect(marked('[R] Pointer Networks Research (arxiv.org)')).toEqual([]);
+    expect(inLink('[R] Pointer Networks Research (arxiv.org)', '[R] Pointer Networks')).toEqual([POINTER]);
+    expect(inLink('[pdf] Pointer Networks (2015) cited by 4000', '[pdf] Pointer Networks (2015)')).toEqual([POINTER]);
+    // Inside the link it must still stand as a title, and a generic one in lower case is still prose.
+    expect(inLink('see our Pointer Networks tutorial here', 'our Pointer Networks tutorial')).toEqual([]);
+    expect(inLink('note: pointer networks work well', 'note: pointer networks')).toEqual([]);
+  });
+
+  it('marks a title the text calls a paper, however it is cased', () => {
+    expect(marked('I liked the pointer networks paper a lot.')).toEqual([POINTER]);
+    expect(marked(`To be fair the ${SEQ2SEQ.toLowerCase()} paper does sweep it.`)).toEqual([SEQ2SEQ]);
+    expect(marked('we train pointer networks paper-thin')).toEqual([]);
+    expect(marked('pointer networks paper')).toEqual([]); // no `the`: a heading of keywords, not a name
+  });
+
+  it('marks a short or generic main title only quoted or with its citation', () => {
+    const RELAX = 'Learning to Relax: Setting Solver Parameters Across a Sequence of Linear System Instances';
+    const STATIONARY = 'Stationary Representations: Optimally Approximating Compatibility and Implications for Improved Model Replacements';
+    expect(marked('And of the Learning to Relax paper (Khodak et al., ICLR 2024) which learns')).toEqual([RELAX]);
+    expect(marked('3 Biondi et al., “Stationary Representations,” 28797.')).toEqual([STATIONARY]);
+    expect(marked('as Learning to Relax (Khodak et al., 2024) shows')).toEqual([RELAX]);
+    // Standing alone is not enough for it: a heading, a list lead, prose.
+    expect(marked('Learning to Relax')).toEqual([]);
+    expect(marked('- Stationary Representations. Why they matter')).toEqual([]);
+    expect(marked('yoga is about learning to relax after work')).toEqual([]);
   });
 
   it('marks a distinctive title written as a title inside prose, not one in lower case', () => {
