@@ -75,6 +75,12 @@ export interface Label {
   near?: string;
   /** For reports: where the occurrence is (real documents: the source line). */
   where?: string;
+  /**
+   * An occurrence PaperPeek is known to miss, and why: scored as a miss like any
+   * other, reported as known, and not failing the e2e test (which still fails if
+   * anything else is missed). When detection learns it, the mark pairs with it.
+   */
+  knownMiss?: string;
 }
 
 export interface FixturePage {
@@ -95,6 +101,7 @@ interface RawMatch {
   offset?: number;
   in_url?: boolean;
   near?: string;
+  known_miss?: string;
 }
 
 function labelFor(digest: Digest, where: string, match: RawMatch): Label {
@@ -105,6 +112,10 @@ function labelFor(digest: Digest, where: string, match: RawMatch): Label {
   if (match.near) {
     label.near = match.near;
     label.where = `near ${JSON.stringify(match.near)}`;
+  }
+  if (match.known_miss !== undefined) {
+    if (typeof match.known_miss !== 'string' || match.known_miss.trim() === '') throw new Error(`${where}: known_miss must say why`);
+    label.knownMiss = match.known_miss;
   }
   return label;
 }
@@ -561,6 +572,8 @@ export interface Missed {
   title: string;
   asWritten: string;
   where?: string;
+  /** The label's known_miss: why PaperPeek misses it. */
+  knownMiss?: string;
 }
 
 export interface Unexpected {
@@ -614,7 +627,7 @@ export function explainDifferences(fixture: FixturePage, marks: MarkInfo[], dige
     const fp = Math.max(0, marked.length - labels.length);
     const title = digest.titleById.get(id) ?? `(unknown id ${id})`;
     const missing = [...freeLabels, ...labels.filter((l) => !freeLabels.includes(l))].slice(0, fn);
-    for (const l of missing) missed.push({ title, asWritten: l.asWritten, ...(l.where ? { where: l.where } : {}) });
+    for (const l of missing) missed.push({ title, asWritten: l.asWritten, ...(l.where ? { where: l.where } : {}), ...(l.knownMiss ? { knownMiss: l.knownMiss } : {}) });
     const extra = [...freeMarks, ...marked.filter((m) => !freeMarks.includes(m))].slice(0, fp);
     for (const m of extra) unexpected.push({ title, id, markedText: m.text, tag: m.tag, context: m.context });
   }
@@ -808,7 +821,8 @@ export function formatDetails(results: PageResult[]): string {
     for (const m of r.missed) {
       lines.push(
         `  missed      ${m.title}${m.asWritten !== m.title ? `\n              as written: ${JSON.stringify(m.asWritten)}` : ''}` +
-          (m.where ? `\n              ${m.where}` : ''),
+          (m.where ? `\n              ${m.where}` : '') +
+          (m.knownMiss ? `\n              known miss: ${m.knownMiss}` : ''),
       );
     }
     for (const u of r.unexpected) {
