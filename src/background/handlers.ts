@@ -117,7 +117,7 @@ export function createHandlers(
 
     async scanRendered({ texts }) {
       const { units, tokens } = renderedUnits(texts);
-      return ok({ spans: spansOf(await matcher.scan(units, await catalog.corpus()), tokens) });
+      return ok({ spans: spansOf(await matcher.scan(units, await catalog.corpus()), tokens, texts) });
     },
 
     async getPaper({ id }) {

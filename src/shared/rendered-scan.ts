@@ -11,6 +11,7 @@
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
 import { MAX_RENDERED_LENGTH } from './protocol';
+import { citedRightAfter, namedAsPaper, quoted } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
 
 /**
@@ -40,14 +41,29 @@ function capWords(tokens: Tokens, max: number): Tokens {
   };
 }
 
-/** Hits as flat [text index, from, to) character ranges: three numbers per hit, cheap to send. */
-export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[]): number[] {
+/** Characters of context read around a weak hit: a citation, a quote, `the … paper`. */
+const CONTEXT_CHARS = 120;
+
+/**
+ * Hits as flat [text index, from, to) character ranges: three numbers per hit,
+ * cheap to send. A short or generic main title (a weak alias, `Learning to
+ * Relax`) is only sent where its context can vouch for it (title-context.ts
+ * acceptHit): on pages of paper-like text such phrases are everywhere, and
+ * each span sent costs the page an exact read.
+ */
+export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], texts: readonly string[]): number[] {
   const spans: number[] = [];
   for (const hit of hits) {
     const unit = tokens[hit.unit];
     const from = unit?.starts[hit.start];
     const to = unit?.ends[hit.end - 1];
     if (from === undefined || to === undefined || to <= from) continue;
+    if (hit.kind === 'main' && !hit.distinctive) {
+      const text = texts[hit.unit] ?? '';
+      const before = text.slice(Math.max(0, from - CONTEXT_CHARS), from);
+      const after = text.slice(to, to + CONTEXT_CHARS);
+      if (!quoted(before, after) && !namedAsPaper(before, after) && !citedRightAfter(after)) continue;
+    }
     spans.push(hit.unit, from, to);
   }
   return spans;

@@ -11,7 +11,7 @@ import { matchSeedTitles } from './seed-matcher';
 /** What the worker answers for these texts, as the substrings it points at. */
 function spannedTexts(texts: string[]): [number, string][] {
   const { units, tokens } = renderedUnits(texts);
-  const spans = spansOf(matchSeedTitles(units), tokens);
+  const spans = spansOf(matchSeedTitles(units), tokens, texts);
   const found: [number, string][] = [];
   for (let i = 0; i < spans.length; i += 3) {
     const [unit, from, to] = spans.slice(i, i + 3) as [number, number, number];
@@ -30,6 +30,14 @@ describe('scan of rendered text', () => {
     expect(spannedTexts(texts)).toEqual([
       [0, 'POINTER NETWORKS'],
       [1, 'Sequence to sequence\nlearning with neural networks'],
+    ]);
+  });
+
+  it('points at a short or generic main title only where its context can vouch for it', () => {
+    expect(spannedTexts(['Convergent Learning and Order Matters in practice', 'as “Order Matters” shows', 'the Order Matters paper', 'Order Matters (Vinyals et al., 2016)'])).toEqual([
+      [1, 'Order Matters'],
+      [2, 'Order Matters'],
+      [3, 'Order Matters'],
     ]);
   });
 
