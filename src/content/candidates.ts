@@ -8,14 +8,12 @@
  */
 import { MAX_UNIT_LENGTH } from '../shared/protocol';
 import { tokenize, type Tokens } from '../shared/tokenize';
-import type { TextBlock } from './page-text';
+import { TITLE_CARRIER_TAGS, type TextBlock } from './page-text';
 
 /** Lines up to this long are candidates whole: reference entries run to a few hundred characters. */
 const SHORT_LINE = 600;
 /** The lead of a long line: where a list item or paragraph opens with a title. */
 const LEAD_LENGTH = 300;
-/** Inline elements that set a title apart inside prose. */
-const CARRIER_TAGS = new Set(['A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MARK', 'U']);
 /**
  * A title-cased run: capitalised words (or digits), joined by spaces, hyphens,
  * colons, dashes or question marks, with lower-case function words allowed
@@ -106,7 +104,7 @@ function carrierRanges(block: TextBlock, from: number, to: number): [number, num
     const end = start + node.data.length;
     if (end <= from || start >= to) return;
     for (let element = node.parentElement; element && element !== block.element; element = element.parentElement) {
-      if (!CARRIER_TAGS.has(element.tagName.toUpperCase())) continue;
+      if (!TITLE_CARRIER_TAGS.has(element.tagName.toUpperCase())) continue;
       const range = ranges.get(element);
       if (range) range[1] = Math.max(range[1], end);
       else ranges.set(element, [Math.max(start, from), Math.min(end, to)]);

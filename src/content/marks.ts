@@ -10,7 +10,7 @@
  * Marks never nest and never change the page's textContent; links keep working
  * because nothing is replaced, only wrapped.
  */
-import { nodeAt, type TextBlock } from './page-text';
+import { TITLE_CARRIER_TAGS, nodeAt, type TextBlock } from './page-text';
 
 export const MARK_ATTRIBUTE = 'data-paperpeek-id';
 /** Set on page elements we marked by attribute, so cleanup removes exactly what we added. */
@@ -61,9 +61,6 @@ export function wholeElementOf(range: Range, block: TextBlock, sameWords: (text:
   return null;
 }
 
-/** Inline elements that set a title off from the line around them: a link, an emphasis, a citation. */
-const TITLE_ELEMENTS = new Set(['A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MARK', 'U']);
-
 /**
  * The text before and after the match inside the innermost link or emphasis that
  * holds it (inside the block), or null: `<a>[R] Symbolic Discovery of …</a>`,
@@ -72,7 +69,7 @@ const TITLE_ELEMENTS = new Set(['A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MAR
 export function sidesInTitleElement(range: Range, block: TextBlock): { before: string; after: string } | null {
   const node = range.commonAncestorContainer;
   for (let element = node instanceof Element ? node : node.parentElement; element; element = element.parentElement) {
-    if (TITLE_ELEMENTS.has(element.tagName.toUpperCase())) {
+    if (TITLE_CARRIER_TAGS.has(element.tagName.toUpperCase())) {
       const before = document.createRange();
       before.selectNodeContents(element);
       before.setEnd(range.startContainer, range.startOffset);

@@ -10,7 +10,6 @@
  * skipped whole.
  */
 
-/** Elements whose text flows inside the surrounding block. Every other element starts a block. */
 /** MathML presentation elements, upper-cased: their token elements (mi, mn, mo, mtext) hold what a formula shows. */
 const MATHML_TEXT_TAGS = [
   'MATH', 'SEMANTICS', 'MROW', 'MI', 'MN', 'MO', 'MS', 'MTEXT', 'MSUP', 'MSUB', 'MSUBSUP', 'MOVER', 'MUNDER', 'MUNDEROVER',
@@ -18,6 +17,10 @@ const MATHML_TEXT_TAGS = [
 ];
 const MATHML_NAMESPACE = 'http://www.w3.org/1998/Math/MathML';
 
+/** Inline elements that set a title apart from the line around them: links, emphasis, citations, quotes. */
+export const TITLE_CARRIER_TAGS: ReadonlySet<string> = new Set(['A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MARK', 'U']);
+
+/** Elements whose text flows inside the surrounding block. Every other element starts a block. */
 const INLINE_TAGS = new Set([
   'A', 'ABBR', 'B', 'BDI', 'BDO', 'BIG', 'CITE', 'CODE', 'DATA', 'DEL', 'DFN', 'EM', 'FONT', 'I', 'INS', 'KBD',
   'LABEL', 'MARK', 'NOBR', 'BR', 'Q', 'RUBY', 'S', 'SAMP', 'SMALL', 'SPAN', 'STRIKE', 'STRONG', 'SUB', 'SUP', 'TIME',

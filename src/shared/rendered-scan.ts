@@ -11,7 +11,7 @@
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
 import { MAX_RENDERED_LENGTH } from './protocol';
-import { citedRightAfter, namedAsPaper, quoted } from './title-context';
+import { mayVouchForWeakTitle } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
 
 /**
@@ -62,7 +62,7 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
       const text = texts[hit.unit] ?? '';
       const before = text.slice(Math.max(0, from - CONTEXT_CHARS), from);
       const after = text.slice(to, to + CONTEXT_CHARS);
-      if (!quoted(before, after) && !namedAsPaper(before, after) && !citedRightAfter(after)) continue;
+      if (!mayVouchForWeakTitle(before, after)) continue;
     }
     spans.push(hit.unit, from, to);
   }

@@ -107,6 +107,21 @@ export function quoted(before: string, after: string): boolean {
   return QUOTE_BEFORE.test(before) && QUOTE_AFTER.test(after);
 }
 
+/**
+ * Where a short or generic main title can name its paper: quoted, called a
+ * paper, or with its citation right after. The worker's coarse scan sends a
+ * weak alias only there (rendered-scan.ts); acceptHit then asks a cited one to
+ * be written as a title as well.
+ */
+export function mayVouchForWeakTitle(before: string, after: string): boolean {
+  return quoted(before, after) || namedAsPaper(before, after) || citedRightAfter(after);
+}
+
+/** Written as a title and followed by its citation: `extends Pointer Networks (Vinyals et al., 2015)`. */
+function citedAsTitle(hit: HitInContext): boolean {
+  return writtenAsTitle(hit.asWritten, hit.title) && citedRightAfter(hit.after) && !continuesAsTitle(hit.before, '');
+}
+
 /** Set off by punctuation inside its link or emphasis, as a line would set it off. */
 function standsAloneInElement(hit: HitInContext): boolean {
   const sides = hit.inElement?.();
@@ -118,7 +133,7 @@ export function acceptHit(hit: HitInContext): boolean {
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
   if (hit.kind === 'main' && !hit.distinctive) {
     // A short or generic main title alone: only quoted, or with its citation.
-    return quoted(hit.before, hit.after) || (writtenAsTitle(hit.asWritten, hit.title) && citedRightAfter(hit.after) && !continuesAsTitle(hit.before, ''));
+    return quoted(hit.before, hit.after) || citedAsTitle(hit);
   }
   const alone = hit.wholeElement || standsAlone(hit.before, hit.after) || standsAloneInElement(hit);
   if (hit.kind !== 'full') return alone;
@@ -127,9 +142,7 @@ export function acceptHit(hit: HitInContext): boolean {
     // unless the title is distinctive or the page writes it the way the digest does.
     return hit.wholeElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);
   }
-  if (!writtenAsTitle(hit.asWritten, hit.title)) return false;
-  // A title-cased title followed by its citation names the paper, generic or not:
-  // `extends Pointer Networks (Vinyals et al., 2015)`.
-  if (citedRightAfter(hit.after) && !continuesAsTitle(hit.before, '')) return true;
-  return hit.distinctive && !continuesAsTitle(hit.before, hit.after);
+  // A title-cased title followed by its citation names the paper, generic or not.
+  if (citedAsTitle(hit)) return true;
+  return hit.distinctive && writtenAsTitle(hit.asWritten, hit.title) && !continuesAsTitle(hit.before, hit.after);
 }
