@@ -7,6 +7,7 @@
  * regular-expression passes, not a lookup of every word.
  */
 import { MAX_UNIT_LENGTH } from '../shared/protocol';
+import { foldWords } from '../shared/spelling';
 import { tokenize, type Tokens } from '../shared/tokenize';
 import { TITLE_CARRIER_TAGS, type TextBlock } from './page-text';
 
@@ -63,7 +64,7 @@ const NEEDS_TOKENIZER = /[^\x20-\x7e]|['^$\\`]|\.\.\.|-\s/;
  * per character, which is what a page of 10,000 links can afford.
  */
 function plainWords(text: string): string {
-  return text.toLowerCase().replace(NOT_ALNUM, ' ').trim();
+  return foldWords(text.toLowerCase().replace(NOT_ALNUM, ' ').trim());
 }
 
 const NOT_ALNUM = /[^a-z0-9]+/g;

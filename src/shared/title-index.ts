@@ -14,9 +14,10 @@
  * Pure and shared: the build files the keys, the worker scans with them.
  */
 import { cyrb53 } from './hash';
+import { foldWords } from './spelling';
 
 /** Bump when the key entries or signatures change: the worker then reloads the digest. */
-export const TITLE_INDEX_FORMAT = 4;
+export const TITLE_INDEX_FORMAT = 5;
 
 /** Words hashed into a signature. Three make prose hits rare ("on the" alone is everywhere). */
 export const SIGNATURE_WORDS = 3;
@@ -104,13 +105,13 @@ export function mainTitleOf(title: string): string | null {
  * (`CODA-Prompt`, `E^2-LLM`, `SLCA`) is the method's name: no alias.
  */
 export function keyEntriesOf(paper: { id: string; title: string; key: string }, normalize: (text: string) => string): KeyEntry[] {
-  const entries: KeyEntry[] = [
-    [paper.key, paper.id, paper.title, KEY_FULL, isDistinctive(paper.key, paper.title) ? 1 : 0, signatureOfKey(paper.key)],
-  ];
+  // Keys are matched on spelling-folded words (spelling.ts), as page words are.
+  const fullKey = foldWords(paper.key);
+  const entries: KeyEntry[] = [[fullKey, paper.id, paper.title, KEY_FULL, isDistinctive(fullKey, paper.title) ? 1 : 0, signatureOfKey(fullKey)]];
   const main = mainTitleOf(paper.title);
   if (main !== null) {
-    const mainKey = normalize(main);
-    if (mainKey !== '' && mainKey !== paper.key) {
+    const mainKey = foldWords(normalize(main));
+    if (mainKey !== '' && mainKey !== fullKey) {
       if (isDistinctive(mainKey, main)) entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 1, signatureOfKey(mainKey)]);
       else if (mainKey.includes(' ') && isPlainWords(main)) entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 0, signatureOfKey(mainKey)]);
     }

@@ -10,6 +10,7 @@
  * Tolerated on top of normalisation: a word hyphenated across a line break
  * (tried joined), and a title cut off with an ellipsis after enough words.
  */
+import { foldWord } from './spelling';
 import { KEY_FULL, SIGNATURE_WORDS, foldSignature, wordHash, type KeyEntry } from './title-index';
 
 /** One candidate text as the page sends it. */
@@ -78,7 +79,8 @@ function viewsOf(unit: ScanUnit, index: number): WordView[] {
   const joined: WordView = { unit: index, words: [], text: '', charStarts: [], from: [], to: [], cuts: new Set(), hashes: [] };
   for (let i = 0; i < words.length; i++) {
     const pair = joins.has(i);
-    joined.words.push(pair ? `${words[i]}${words[i + 1]}` : (words[i] as string));
+    // A word split at a line break folds as the whole word (`optimi-` + `sation`).
+    joined.words.push(pair ? foldWord(`${words[i]}${words[i + 1]}`) : (words[i] as string));
     joined.from.push(i);
     const last = pair ? i + 1 : i;
     joined.to.push(last + 1);

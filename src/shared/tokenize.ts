@@ -8,6 +8,7 @@
  * case (plain ASCII) is one character loop with no regular expression per word.
  */
 import { normalizeTitle } from './normalize';
+import { foldWord } from './spelling';
 
 export interface Tokens {
   /** Normalised words (lower case, no punctuation, digits kept). */
@@ -118,7 +119,7 @@ export function tokenize(text: string, from = 0, to = text.length): Tokens {
     else normalized = normalizeTitle(raw.replace(EDGE_JOINERS, '').replace(/\$/g, ''));
     if (normalized !== '') {
       for (const word of normalized.split(' ')) {
-        tokens.words.push(word);
+        tokens.words.push(foldWord(word));
         tokens.starts.push(start);
         tokens.ends.push(end);
       }

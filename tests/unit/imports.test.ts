@@ -9,6 +9,7 @@ import { digestContentId, IMPORT_CHUNK_PAPERS } from '../../src/shared/digest-im
 import { parseDigest } from '../../src/shared/digest-parser';
 import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
 import { KEY_FULL } from '../../src/shared/title-index';
+import { tokenize } from '../../src/shared/tokenize';
 import type { Result } from '../../src/shared/result';
 import type { IndexedPaper, Paper } from '../../src/shared/types';
 
@@ -88,7 +89,8 @@ async function importDigest(h: Handlers, text: string, name = 'mar14.txt', chunk
 
 /** Scans one candidate text as the content script sends it (normalised words). */
 async function scanIds(h: Handlers, text: string): Promise<string[]> {
-  const { hits } = unwrap(await h.scan({ texts: [normalizeTitle(text)], joins: [], cuts: [] }, 'content-script'));
+  // The match words the page sends for a candidate (spelling folded: `Modelling` reads `modeling`).
+  const { hits } = unwrap(await h.scan({ texts: [tokenize(text).words.join(' ')], joins: [], cuts: [] }, 'content-script'));
   return hits.map((hit) => hit.id);
 }
 

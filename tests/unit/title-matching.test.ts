@@ -4,7 +4,8 @@
  * rule of issue 3 pinned by its own case. Runs on the real bundled digest.
  */
 import { describe, expect, it } from 'vitest';
-import { normalizeTitle } from '../../src/shared/normalize';
+import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
+import { foldWords } from '../../src/shared/spelling';
 import { acceptHit, continuesAsTitle, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
 import {
   KEY_FULL,
@@ -50,7 +51,32 @@ const RETHINK = 'Rethinking Multiple Instance Learning for Whole Slide Image Cla
 
 describe('tokenize', () => {
   it('gives every digest title exactly its match key', () => {
-    for (const paper of bundle.papers) expect(tokenize(paper.title).words.join(' ')).toBe(paper.key);
+    for (const paper of bundle.papers) expect(tokenize(paper.title).words.join(' ')).toBe(foldWords(paper.key));
+  });
+
+  it('folds British and American spellings to one match word, on both sides, ids unchanged', () => {
+    const pairs = [
+      ['Bilevel Optimisation under Unbounded Smoothness', 'Bilevel Optimization under Unbounded Smoothness'],
+      ['Language Modelling with Labelled Data', 'Language Modeling with Labeled Data'],
+      ['Neighbourhood Behaviour of Regularised Tokenisers', 'Neighborhood Behavior of Regularized Tokenizers'],
+      ['Analysing Dialogue at the Centre', 'Analyzing Dialog at the Center'],
+    ];
+    for (const [british, american] of pairs) {
+      expect(tokenize(british!).words).toEqual(tokenize(american!).words);
+      expect(foldWords(normalizeTitle(british!))).toBe(tokenize(american!).words.join(' '));
+      expect(paperIdForTitle(british!)).not.toBe(paperIdForTitle(american!)); // the id keeps the title as the digest wrote it
+    }
+    // Short words keep their spelling: `four` is not `for`, `your` not `yor`, `noise` not `noize`.
+    expect(tokenize('four hours of your noise telling tour').words).toEqual(['four', 'hours', 'of', 'your', 'noise', 'telling', 'tour']);
+  });
+
+  it('finds a digest title written in the other spelling', () => {
+    const bilevel = bundle.papers.find((p) => p.title.startsWith('Bilevel Optimization'))!;
+    const british = bilevel.title.replace('Optimization', 'Optimisation');
+    expect(scan(british).map((hit) => hit.id)).toEqual([bilevel.id]);
+    expect(scan(bilevel.title).map((hit) => hit.id)).toEqual([bilevel.id]);
+    // A word hyphenated across a line break folds as the whole word.
+    expect(scan(british.replace('Optimisation', 'Optimi-\nsation')).map((hit) => hit.id)).toEqual([bilevel.id]);
   });
 
   it('maps each word back to the characters it came from', () => {
