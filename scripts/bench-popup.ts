@@ -17,7 +17,11 @@
  * - the popup's JS heap once the index is opened, and after the typing.
  *
  * The popup is opened as a page in a tab (Playwright cannot click the toolbar
- * button); a real popup window adds the browser's own opening time.
+ * button), and then as the real popup: `chrome.action.openPopup()` from an
+ * extension page, which opens it as a click on the toolbar button does, the
+ * figures read from the popup's own window (`chrome.extension.getViews`).
+ * Chromium shows a popup only once its page has loaded, so there first paint
+ * comes after the load event.
  *
  * What opening any page costs here is measured beside it: a blank extension
  * page (one line of text, no script) added to a copy of the build is opened
@@ -29,7 +33,7 @@
  *   npx tsx scripts/bench-popup.ts --sizes 10000,100000   (also builds synthetic digests)
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,6 +49,48 @@ const OPENINGS = 7;
 const BLANK_PAGE = 'bench-blank.html';
 const BLANK_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body><p>PaperPeek</p></body></html>';
 const QUERIES = ['contnual lerning', 'in-context', 'transformer attention', 'neural netw', 'graph'];
+
+/** What a real popup opening measured: its performance entries, against the time openPopup() was called. */
+interface PopupOpening {
+  /** From the openPopup() call to the popup page's navigation start: the browser's own part. */
+  browser: number;
+  paint: number;
+  ready: number;
+}
+
+/**
+ * Opens the toolbar popup (`popup`, a path in the extension) from the extension
+ * page `from`, as a click would, and reads its timings once it has painted
+ * (and, for PaperPeek's popup, opened its index); then closes it.
+ */
+async function openRealPopup(from: Page, popup: string, waitForReady: boolean): Promise<PopupOpening> {
+  return from.evaluate(
+    async ([path, ready]) => {
+      type PopupWindow = Window & typeof globalThis;
+      const api = (globalThis as unknown as {
+        chrome: { action: { setPopup(o: { popup: string }): Promise<void>; openPopup(): Promise<void> }; extension: { getViews(o: { type: string }): PopupWindow[] } };
+      }).chrome;
+      await api.action.setPopup({ popup: path });
+      const called = performance.timeOrigin + performance.now();
+      await api.action.openPopup();
+      const deadline = performance.now() + 60_000;
+      for (;;) {
+        const view = api.extension.getViews({ type: 'popup' })[0];
+        const timing = view?.performance;
+        const paint = timing?.getEntriesByName('first-contentful-paint')[0];
+        const shown = timing?.getEntriesByName('paperpeek-search-ready')[0];
+        if (view && timing && paint && (!ready || shown)) {
+          const opening = { browser: timing.timeOrigin - called, paint: paint.startTime, ready: shown?.startTime ?? Number.NaN };
+          view.close();
+          return opening;
+        }
+        if (performance.now() > deadline) throw new Error(`the popup ${path} did not paint within 60 s`);
+        await new Promise((next) => setTimeout(next, 20));
+      }
+    },
+    [popup, waitForReady] as const,
+  );
+}
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -162,6 +208,24 @@ export async function benchPopup(opts: { distDir: string }): Promise<string> {
       warmed.push(await page.evaluate(() => performance.getEntriesByName('paperpeek-search-warm')[0]?.startTime ?? Number.NaN));
       await page.close();
     }
+    // The real popup, alternating with a blank popup page (its floor).
+    const opener = await openExtensionPage(session, BLANK_PAGE);
+    const popupPath = (JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { action: { default_popup: string } }).action.default_popup;
+    const realBrowser: number[] = [];
+    const realPaints: number[] = [];
+    const realInteractive: number[] = [];
+    const realBlankPaints: number[] = [];
+    const realOwnTimes: number[] = [];
+    for (let i = 0; i < OPENINGS; i++) {
+      const blank = await openRealPopup(opener, BLANK_PAGE, false);
+      const popup = await openRealPopup(opener, popupPath, true);
+      realBrowser.push(popup.browser);
+      realPaints.push(popup.paint);
+      realInteractive.push(Math.max(popup.paint, popup.ready));
+      realBlankPaints.push(blank.paint);
+      realOwnTimes.push(Math.max(popup.paint, popup.ready) - blank.paint);
+    }
+    await opener.close();
     // Typing as soon as the popup is interactive (it warms up meanwhile), then in a popup already warm.
     const atOnce = await openExtensionPage(session);
     await atOnce.waitForFunction(() => performance.getEntriesByName('paperpeek-search-ready').length > 0, undefined, { timeout: 120_000 });
@@ -179,6 +243,11 @@ export async function benchPopup(opts: { distDir: string }): Promise<string> {
       ['blank extension page → first paint (median)', ms(median(blankPaints)), 'the floor of any page here'],
       ["popup's own time to interactive (median)", ms(median(ownTimes)), 'interactive − blank page, per opening'],
       ['open → warm (median)', ms(median(warmed)), ''],
+      ['real popup: openPopup() → its page starts (median)', ms(median(realBrowser)), "the browser's own, before any page"],
+      ['real popup: open → first paint (median)', ms(median(realPaints)), 'shown after its load event'],
+      ['real popup: open → interactive (median)', ms(median(realInteractive)), '≤ 100 ms real digest, ≤ 300 ms at 100k'],
+      ['real blank popup → first paint (median)', ms(median(realBlankPaints)), 'the floor of any popup here'],
+      ["real popup's own time to interactive (median)", ms(median(realOwnTimes)), 'interactive − blank popup, per opening'],
       ['first keystroke → results', ms(keystrokes.times[0] ?? Number.NaN), ''],
       ['keystroke → results (median)', ms(median(keystrokes.times)), ''],
       ['keystroke → results (p95)', ms(percentile(keystrokes.times, 95)), '≤ 16 ms at 100k'],
