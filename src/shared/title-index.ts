@@ -17,7 +17,7 @@ import { cyrb53 } from './hash';
 import { foldWords } from './spelling';
 
 /** Bump when the key entries or signatures change: the worker then reloads the digest. */
-export const TITLE_INDEX_FORMAT = 5;
+export const TITLE_INDEX_FORMAT = 6;
 
 /** Words hashed into a signature. Three make prose hits rare ("on the" alone is everywhere). */
 export const SIGNATURE_WORDS = 3;
@@ -32,7 +32,26 @@ export type KeyKind = typeof KEY_FULL | typeof KEY_MAIN;
  * key covers, whether the key is distinctive enough to trust in running prose,
  * and its signature (stored so neither the load nor a scan recomputes it).
  */
-export type KeyEntry = [key: string, id: string, title: string, kind: KeyKind, distinctive: 0 | 1, signature: number];
+export type KeyEntry = [key: string, id: string, title: string, kind: KeyKind, distinctive: 0 | 1, signature: number, anchor?: number];
+
+/**
+ * Keys of enough words that carry meaning are also found with one mistyped
+ * word (`Symbolic Dicovery of Optimization Algorithms`, `Network` for
+ * `Networks`): see title-scanner.ts. The match keeps the key's trust: a generic
+ * title still needs its context to stand as a title. A typo among the first
+ * words would change the signature, so such a key is filed a second time under
+ * the signature of its words from TYPO_ANCHOR on (`anchor`), which a probe
+ * there finds.
+ */
+const TYPO_MIN_WORDS = 5;
+const TYPO_MIN_CONTENT_WORDS = 4;
+export const TYPO_ANCHOR = SIGNATURE_WORDS;
+
+/** Whether a key may be matched with one mistyped word: five words or more, four of them content words. */
+export function toleratesTypo(key: string): boolean {
+  const words = key.split(' ');
+  return words.length >= TYPO_MIN_WORDS && words.filter((word) => !FUNCTION_WORDS.has(word)).length >= TYPO_MIN_CONTENT_WORDS;
+}
 
 /**
  * Words that carry no topic. A title made mostly of them ("Sliding Windows Are
@@ -116,6 +135,10 @@ export function keyEntriesOf(paper: { id: string; title: string; key: string }, 
       else if (mainKey.includes(' ') && isPlainWords(main)) entries.push([mainKey, paper.id, paper.title, KEY_MAIN, 0, signatureOfKey(mainKey)]);
     }
   }
+  // The same keys under a later signature, for a mistyped word among the first ones.
+  for (const entry of [...entries]) {
+    if (toleratesTypo(entry[0])) entries.push([entry[0], entry[1], entry[2], entry[3], entry[4], signatureOfKey(entry[0], TYPO_ANCHOR), TYPO_ANCHOR]);
+  }
   return entries;
 }
 
@@ -155,9 +178,9 @@ export function foldSignature(hashes: readonly number[], start: number, count: n
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-/** The signature a key is filed under: its first SIGNATURE_WORDS words. */
-export function signatureOfKey(key: string): number {
-  const words = key.split(' ');
+/** The signature a key is filed under: its first SIGNATURE_WORDS words (from word `from`, for a typo anchor). */
+export function signatureOfKey(key: string, from = 0): number {
+  const words = key.split(' ').slice(from);
   const count = Math.min(SIGNATURE_WORDS, words.length);
   return foldSignature(words.slice(0, count).map(wordHash), 0, count);
 }

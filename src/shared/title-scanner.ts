@@ -11,7 +11,7 @@
  * (tried joined), and a title cut off with an ellipsis after enough words.
  */
 import { foldWord } from './spelling';
-import { KEY_FULL, SIGNATURE_WORDS, foldSignature, wordHash, type KeyEntry } from './title-index';
+import { KEY_FULL, SIGNATURE_WORDS, foldSignature, toleratesTypo, wordHash, type KeyEntry } from './title-index';
 
 /** One candidate text as the page sends it. */
 export interface ScanUnit {
@@ -126,6 +126,8 @@ interface Candidate {
   end: number;
   entry: KeyEntry;
   truncated: boolean;
+  /** Matched with one mistyped word (compareWithSlip). */
+  slip?: boolean;
 }
 
 /**
@@ -169,6 +171,49 @@ function compare(view: WordView, start: number, entry: KeyEntry, keyWords: reado
   return null;
 }
 
+/** A mistyped word is at least this long as the key spells it (shorter words are too easily another word). */
+const TYPO_MIN_LETTERS = 5;
+
+/**
+ * Whether `written` is `word` with one typing slip: a letter added, dropped,
+ * changed, or two neighbours swapped. Both letters only (a digit is a version:
+ * `Llama2` is not `Llama3`), same first letter, `word` long enough.
+ */
+export function isOneSlip(written: string, word: string): boolean {
+  if (word.length < TYPO_MIN_LETTERS || written[0] !== word[0] || /\d/.test(written) || /\d/.test(word)) return false;
+  const lengthGap = written.length - word.length;
+  if (lengthGap > 1 || lengthGap < -1) return false;
+  let i = 0;
+  while (i < written.length && i < word.length && written[i] === word[i]) i++;
+  if (i === written.length && i === word.length) return false; // the same word
+  if (lengthGap === 0) {
+    // Changed (`Dixcovery`), or swapped with the next letter (`Dicsovery`).
+    if (written.slice(i + 1) === word.slice(i + 1)) return true;
+    return written[i] === word[i + 1] && written[i + 1] === word[i] && written.slice(i + 2) === word.slice(i + 2);
+  }
+  // Added (`Disscovery`) or dropped (`Dicovery`).
+  return lengthGap > 0 ? written.slice(i + 1) === word.slice(i) : written.slice(i) === word.slice(i + 1);
+}
+
+/**
+ * Compares a long distinctive key with the view's words at `start`, forgiving
+ * one word with one slip (isOneSlip) and nothing else: same number of words,
+ * no ellipsis inside.
+ */
+function compareWithSlip(view: WordView, start: number, entry: KeyEntry, keyWords: readonly string[]): Candidate | null {
+  const { words } = view;
+  if (start < 0 || start + keyWords.length > words.length) return null;
+  let slips = 0;
+  for (let i = 0; i < keyWords.length; i++) {
+    if (i > 0 && view.cuts.has(start + i - 1)) return null;
+    const written = words[start + i] as string;
+    const expected = keyWords[i] as string;
+    if (written === expected) continue;
+    if (++slips > 1 || !isOneSlip(written, expected)) return null;
+  }
+  return slips === 1 ? { view, start, end: start + keyWords.length, entry, truncated: false, slip: true } : null;
+}
+
 /**
  * Matches probes against the keys of their buckets and returns the hits, longest
  * first and never overlapping. A truncated prefix shared by two papers names
@@ -184,12 +229,24 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
     }
     return words;
   };
+  const tolerant = new Map<string, boolean>();
+  const tolerates = (key: string): boolean => {
+    let answer = tolerant.get(key);
+    if (answer === undefined) tolerant.set(key, (answer = toleratesTypo(key)));
+    return answer;
+  };
   const candidates: Candidate[] = [];
   for (const probe of probes) {
     for (const entry of entriesFor(probe.signature)) {
       // A bucket holds many openings: compare only keys filed under this probe's signature.
       if (entry[5] !== probe.signature) continue;
-      const candidate = compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0]));
+      const anchor = entry[6] ?? 0;
+      // Filed under its later words (a typo anchor): only a slip among the first ones is left to find.
+      const candidate =
+        anchor > 0
+          ? compareWithSlip(probe.view, probe.position - anchor, entry, wordsOf(entry[0]))
+          : (compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ??
+            (tolerates(entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null));
       if (candidate) candidates.push(candidate);
     }
   }
@@ -197,7 +254,10 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
   const span = (c: Candidate) => (c.view.to[c.end - 1] as number) - (c.view.from[c.start] as number);
   // At equal span a full title beats another paper's main-title alias (an imported
   // paper whose title is a bundled paper's main title names the imported paper).
-  candidates.sort((a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated) || a.entry[3] - b.entry[3]);
+  // A title spelt exactly beats one read with a slip.
+  candidates.sort(
+    (a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated) || Number(a.slip === true) - Number(b.slip === true) || a.entry[3] - b.entry[3],
+  );
   const taken: ScanHit[] = [];
   // Overlap checks stay within one text, and rivals are found by place, so a
   // hostile request full of titles costs linear time, not quadratic.

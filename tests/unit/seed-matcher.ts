@@ -4,14 +4,14 @@
  */
 import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
 import { bucketize } from '../../src/shared/paper-buckets';
-import { signatureOfKey, type KeyEntry } from '../../src/shared/title-index';
+import type { KeyEntry } from '../../src/shared/title-index';
 import { matchProbes, probeSignatures, type ScanHit } from '../../src/shared/title-scanner';
 
 export const seedBundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
 
 const bySignature = new Map<number, KeyEntry[]>();
 for (const entry of bucketize(seedBundle.papers).keyBuckets.flatMap((bucket) => bucket.entries)) {
-  const signature = signatureOfKey(entry[0]);
+  const signature = entry[5];
   bySignature.set(signature, [...(bySignature.get(signature) ?? []), entry]);
 }
 const prefilter = new Set(bySignature.keys());

@@ -16,7 +16,7 @@ import {
   keyEntriesOf,
   mainTitleOf,
 } from '../../src/shared/title-index';
-import type { ScanHit } from '../../src/shared/title-scanner';
+import { isOneSlip, type ScanHit } from '../../src/shared/title-scanner';
 import { tokenize } from '../../src/shared/tokenize';
 import { matchSeedTitles, seedBundle } from './seed-matcher';
 
@@ -147,7 +147,10 @@ describe('title index', () => {
   });
 
   it('gives a main title an alias: trusted when distinctive, weak when generic, none when it is a method’s name', () => {
-    const keysOf = (title: string) => keyEntriesOf({ id: 'x', title, key: normalizeTitle(title) }, normalizeTitle).map((e) => [e[0], e[3], e[4]]);
+    const keysOf = (title: string) =>
+      keyEntriesOf({ id: 'x', title, key: normalizeTitle(title) }, normalizeTitle)
+        .filter((e) => e[6] === undefined) // typo anchors: see below
+        .map((e) => [e[0], e[3], e[4]]);
     expect(keysOf(RETHINK)).toEqual([
       [normalizeTitle(RETHINK), KEY_FULL, 1],
       ['rethinking multiple instance learning for whole slide image classification', KEY_MAIN, 1],
@@ -214,6 +217,41 @@ describe('scan', () => {
     expect(scan('Continual Learning with Hypernetworks')).toEqual([]);
     expect(scan('Continual Learning with Dependency Preserving')).toEqual([]);
     expect(scan(HYPER).map((hit) => hit.title)).toEqual([HYPER]);
+  });
+
+  it('forgives one mistyped word in a title of five words or more', () => {
+    const SYMBOLIC = 'Symbolic Discovery of Optimization Algorithms';
+    const slipped = [
+      'Symbolic Dicovery of Optimization Algorithms', // a letter dropped, among the first words (found by the typo anchor)
+      'Symbolic Discovery of Optimization Algorithsm', // two letters swapped, in the last word
+      'Symbolic Discovery of Optimizations Algorithms', // a letter added
+      'Symbolic Discovery of Optimixation Algorithms', // a letter changed
+    ];
+    for (const text of slipped) expect(scan(text).map((hit) => [hit.title, hit.asWritten]), text).toEqual([[SYMBOLIC, text]]);
+    expect(scan(`${SEQ2SEQ.replace('Networks', 'Network')}.`).map((hit) => hit.title)).toEqual([SEQ2SEQ]);
+    // The match keeps the key's trust: a generic title read with a slip still needs to stand as a title.
+    expect(marked('we study continual learning in neural network models')).toEqual([]);
+    expect(marked('Continual Learning in Neural Network', true)).toEqual(['Continual Learning in Neural Networks']);
+  });
+
+  it('forgives no more than one slip, and no slip in a short word, a digit, a first letter or a short title', () => {
+    expect(scan('Symbolic Dicovery of Optimization Algorithsm')).toEqual([]); // two slips
+    expect(scan('Symbolic Discovery in Optimization Algorithms')).toEqual([]); // `in` for `of`: a short word
+    expect(scan('Symbolic Discovery of Optimization')).toEqual([]); // a word missing
+    expect(scan('Symbolic Discovery of Optimization Algorithms Revisited').map((hit) => hit.asWritten)).toEqual(['Symbolic Discovery of Optimization Algorithms']);
+    expect(scan('Symbolic Recovery of Optimization Algorithms')).toEqual([]); // another first letter: another word
+    expect(scan('Pointer Network')).toEqual([]); // two words
+    expect(scan('Deep Models Assembling')).toEqual([]); // three words
+    expect(isOneSlip('llama3', 'llama2')).toBe(false); // a version, not a typo
+    expect(isOneSlip('networks', 'network')).toBe(true);
+    expect(isOneSlip('netwrok', 'network')).toBe(true);
+    expect(isOneSlip('network', 'network')).toBe(false);
+    expect(isOneSlip('nework', 'networks')).toBe(false);
+  });
+
+  it('prefers a title spelt exactly to one read with a slip', () => {
+    expect(scan(HYPER).map((hit) => hit.title)).toEqual([HYPER]);
+    expect(scan(SEQ2SEQ).map((hit) => [hit.title, hit.kind])).toEqual([[SEQ2SEQ, 'full']]);
   });
 
   it('prefers the longest title and never returns overlapping hits', () => {
