@@ -56,7 +56,7 @@ export function tokensOf(candidate: Candidate): Tokens {
  * in-word joiners and TeX (`'`, `^`, `$`, `\`, backtick), an ellipsis or a
  * hyphen that may split a word. Most link texts have none of them.
  */
-const NEEDS_TOKENIZER = /[^\x20-\x7e]|['^$\\`]|\.\.\.|-\s/;
+const NEEDS_TOKENIZER = /[^\x20-\x7e]|['^$\\`]|\.\.\.|-\s|[A-Z]{3}[a-z]{2}/;
 
 /**
  * The match text of plain ASCII: lower case, runs of letters and digits. The same

@@ -106,8 +106,11 @@ export function placeMark(range: Range, element: Element | null, id: string): El
     range.surroundContents(mark);
     return mark;
   }
-  // The title spans inline elements (`<em>Pointer</em> Networks`). Refuse when that
-  // would split a link or already holds a mark; otherwise wrap what the range holds.
+  // The title spans inline elements (`<em>Pointer</em> Networks`). An element the
+  // title starts or ends exactly with is taken whole (`<a>When, Why and How
+  // Much?</a> Adaptive …`); refuse when the mark would still split a link or
+  // already holds a mark; otherwise wrap what the range holds.
+  widenToWholeElements(range);
   const ancestor = range.commonAncestorContainer;
   const inside = ancestor instanceof Element ? ancestor.querySelectorAll(`a, ${MARK_SELECTOR}`) : [];
   for (const element of inside) {
@@ -119,6 +122,17 @@ export function placeMark(range: Range, element: Element | null, id: string): El
   mark.appendChild(range.extractContents());
   range.insertNode(mark);
   return mark;
+}
+
+/**
+ * Moves the range's ends out of the elements it starts at the very beginning of,
+ * or ends at the very end of, up to the elements both ends share: the text it
+ * holds is the same, and those elements are then inside it whole.
+ */
+function widenToWholeElements(range: Range): void {
+  const lengthOf = (node: Node) => (node.nodeType === Node.TEXT_NODE ? (node as Text).data.length : node.childNodes.length);
+  while (range.startOffset === 0 && range.startContainer !== range.commonAncestorContainer) range.setStartBefore(range.startContainer);
+  while (range.endOffset === lengthOf(range.endContainer) && range.endContainer !== range.commonAncestorContainer) range.setEndAfter(range.endContainer);
 }
 
 /**

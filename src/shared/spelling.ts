@@ -37,11 +37,17 @@ const RULES: readonly [RegExp, string][] = [
   [/^([a-z]{3,})ogue(s)?$/, '$1og$2'],
 ];
 
+const HAS_W = /(?:^| )w(?: |$)/;
+
 /** Letters any rule needs in the word: a cheap test before the patterns (most words have none of them). */
 const MAY_FOLD = /is|ys|our|ll|re|ogue/;
 
-/** The match word of `word` (lower-case, no punctuation): its American spelling where a rule applies. */
+/**
+ * The match word of `word` (lower-case, no punctuation): its American spelling
+ * where a rule applies; `w` (notes and posts write `w/` for "with") is `with`.
+ */
 export function foldWord(word: string): string {
+  if (word === 'w') return 'with';
   if (word.length < 5 || !MAY_FOLD.test(word)) return word;
   for (const [pattern, replacement] of RULES) {
     if (pattern.test(word)) return word.replace(pattern, replacement);
@@ -51,7 +57,7 @@ export function foldWord(word: string): string {
 
 /** foldWord over words joined by single spaces (a match key, or a candidate's words). */
 export function foldWords(words: string): string {
-  if (!MAY_FOLD.test(words)) return words;
+  if (!MAY_FOLD.test(words) && !HAS_W.test(words)) return words;
   let folded = '';
   let start = 0;
   while (start <= words.length) {

@@ -41,8 +41,13 @@ export interface HitInContext {
   inElement?: () => { before: string; after: string } | null;
 }
 
-/** What may precede a title that stands alone: a line start, list markers, closing brackets, quotes, sentence ends. */
-const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022])\s*$/u;
+/**
+ * What may precede a title that stands alone: a line start, list markers,
+ * closing brackets, quotes, sentence ends, and the emoji, symbols and arrows
+ * that posts and newsletters use as bullets (`🔧 Title`, `→ Title`, `♻️ Title`,
+ * whose variation selector ends the emoji).
+ */
+const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f])\s*$/u;
 /** What may follow it: a line end, sentence or clause punctuation, brackets, quotes, a spaced dash, an ellipsis. */
 const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”’'»|…/]|[-–—]{1,2}\s)/u;
 const FUNCTION_WORDS = new Set(
@@ -84,8 +89,22 @@ export function continuesAsTitle(before: string, after: string): boolean {
   return false;
 }
 
-/** A citation right after the title: `(Vinyals et al., 2015)`, `(2015)`, `[12]`, `[3, 7]`. */
-const CITATION_AFTER = /^\s*(?:\([^()]{0,80}\b(?:19|20)\d{2}[a-z]?\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])/u;
+/** A capitalised name as citations write it: `Vinyals`, `O'Neil`, `Lopez-Paz`, a venue (`NeurIPS`). */
+const NAME = "\\p{Lu}[\\p{L}'’-]+";
+/**
+ * A citation right after the title: `(Vinyals et al., 2015)`, `(2015)`, `[12]`,
+ * `[3, 7]`; its authors alone in brackets, two or more or `et al.` (`(Fey, Hu
+ * & Leskovec)`, `(Chen et al.)`); or, after a comma, authors and year
+ * (`, Chen et al. 2023`, `, Defazio and Mishchenko, 2023`).
+ */
+const CITATION_AFTER = new RegExp(
+  [
+    String.raw`^\s*(?:\([^()]{0,80}\b(?:19|20)\d{2}[a-z]?\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])`,
+    String.raw`^\s*\(${NAME}(?:\s+et\s+al\.?|(?:\s*,\s*${NAME}){0,12}\s*,?\s*(?:&|and)\s+${NAME}|(?:\s*,\s*${NAME}){1,12})\)`,
+    String.raw`^\s*,\s*${NAME}(?:\s+et\s+al\.?|\s+(?:&|and)\s+${NAME})?,?\s+\(?(?:19|20)\d{2}[a-z]?\b`,
+  ].join('|'),
+  'u',
+);
 
 export function citedRightAfter(after: string): boolean {
   return CITATION_AFTER.test(after);

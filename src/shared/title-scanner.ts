@@ -196,22 +196,46 @@ export function isOneSlip(written: string, word: string): boolean {
 }
 
 /**
- * Compares a long distinctive key with the view's words at `start`, forgiving
- * one word with one slip (isOneSlip) and nothing else: same number of words,
- * no ellipsis inside.
+ * Compares a key of five words or more (toleratesTypo) with the view's words at
+ * `start`, forgiving one difference and nothing else: one word with one slip
+ * (isOneSlip), or one compound written closed or open (`Lightweight` for
+ * `Light-weight`, or the reverse). A title cut off with an ellipsis after
+ * enough words is read as compare() reads it.
  */
 function compareWithSlip(view: WordView, start: number, entry: KeyEntry, keyWords: readonly string[]): Candidate | null {
   const { words } = view;
-  if (start < 0 || start + keyWords.length > words.length) return null;
-  let slips = 0;
-  for (let i = 0; i < keyWords.length; i++) {
-    if (i > 0 && view.cuts.has(start + i - 1)) return null;
-    const written = words[start + i] as string;
-    const expected = keyWords[i] as string;
-    if (written === expected) continue;
-    if (++slips > 1 || !isOneSlip(written, expected)) return null;
+  if (start < 0) return null;
+  let key = 0;
+  let at = start;
+  let slipped = false;
+  const cutHere = (end: number): Candidate | null => (slipped && key >= MIN_TRUNCATED_WORDS ? { view, start, end, entry, truncated: true, slip: true } : null);
+  while (key < keyWords.length) {
+    // An ellipsis after the word before: the title as written ends there.
+    if (at > start && view.cuts.has(at - 1)) return cutHere(at);
+    const written = words[at];
+    const expected = keyWords[key] as string;
+    if (written === undefined) return null;
+    if (written === expected) {
+      key++;
+      at++;
+      continue;
+    }
+    // Cut off inside a word (`Transformer-Ba…`).
+    if (view.cuts.has(at) && expected.startsWith(written)) return cutHere(at + 1);
+    if (slipped) return null;
+    slipped = true;
+    if (isOneSlip(written, expected)) {
+      key++;
+      at++;
+    } else if (written === expected + (keyWords[key + 1] ?? '\0')) {
+      key += 2;
+      at++;
+    } else if (expected === written + (words[at + 1] ?? '\0') && !view.cuts.has(at)) {
+      key++;
+      at += 2;
+    } else return null;
   }
-  return slips === 1 ? { view, start, end: start + keyWords.length, entry, truncated: false, slip: true } : null;
+  return slipped ? { view, start, end: at, entry, truncated: false, slip: true } : null;
 }
 
 /**
@@ -242,11 +266,17 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
       if (entry[5] !== probe.signature) continue;
       const anchor = entry[6] ?? 0;
       // Filed under its later words (a typo anchor): only a slip among the first ones is left to find.
+      if (anchor > 0) {
+        // A compound written closed or open among the first words moves the start by one.
+        for (const shift of [0, -1, 1]) {
+          const candidate = compareWithSlip(probe.view, probe.position - anchor + shift, entry, wordsOf(entry[0]));
+          if (candidate) candidates.push(candidate);
+        }
+        continue;
+      }
       const candidate =
-        anchor > 0
-          ? compareWithSlip(probe.view, probe.position - anchor, entry, wordsOf(entry[0]))
-          : (compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ??
-            (tolerates(entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null));
+        compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ??
+        (tolerates(entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null);
       if (candidate) candidates.push(candidate);
     }
   }

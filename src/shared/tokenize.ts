@@ -90,6 +90,37 @@ function isSuperscriptLine(text: string, start: number, end: number): boolean {
   return end - start <= 2 && /^\d+$/.test(text.slice(start, end)) && (end === text.length || !/[\p{L}\p{N} ]/u.test(text[end] as string));
 }
 
+/**
+ * Capitals run into a capitalised word (`INVITED SURVEYModel Compression`):
+ * the text of a badge or label styled as a box of its own, which `innerText`
+ * joins to the title after it. Split before the word's capital; the pair is
+ * also tried as one word (a join), for coined names (`GPTQuant`).
+ */
+const CAPITALS_INTO_WORD = /[A-Z]{2}(?=[A-Z][a-z]{2})/g;
+const MAY_SPLIT_CAPITALS = /[A-Z]{3}[a-z]{2}/;
+
+/** `spans` with words split after a run of capitals (CAPITALS_INTO_WORD); `continues` gets the starts of the second halves. */
+function splitCapitalRuns(text: string, spans: number[], continues: Set<number>): number[] {
+  const split: number[] = [];
+  for (let t = 0; t < spans.length; t += 2) {
+    const start = spans[t] as number;
+    const end = spans[t + 1] as number;
+    let from = start;
+    if (end - start >= 6) {
+      CAPITALS_INTO_WORD.lastIndex = 0;
+      const raw = text.slice(start, end);
+      for (let match = CAPITALS_INTO_WORD.exec(raw); match; match = CAPITALS_INTO_WORD.exec(raw)) {
+        const at = start + match.index + 2;
+        split.push(from, at);
+        continues.add(at);
+        from = at;
+      }
+    }
+    split.push(from, end);
+  }
+  return split;
+}
+
 function isLowerStart(text: string, at: number): boolean {
   const ch = text[at] ?? '';
   return ch !== ch.toUpperCase() && ch === ch.toLowerCase();
@@ -98,7 +129,9 @@ function isLowerStart(text: string, at: number): boolean {
 /** Tokenizes text[from, to) into match words with positions, joins and cuts. */
 export function tokenize(text: string, from = 0, to = text.length): Tokens {
   const tokens: Tokens = { words: [], starts: [], ends: [], joins: [], cuts: [] };
-  const spans = rawTokens(text, from, to);
+  const continues = new Set<number>();
+  let spans = rawTokens(text, from, to);
+  if (MAY_SPLIT_CAPITALS.test(text.slice(from, to))) spans = splitCapitalRuns(text, spans, continues);
   let previousEnd = -1;
   for (let t = 0; t < spans.length; t += 2) {
     const start = spans[t] as number;
@@ -111,6 +144,7 @@ export function tokenize(text: string, from = 0, to = text.length): Tokens {
       }
       if (last >= 0 && ELLIPSIS.test(gap)) tokens.cuts.push(last);
     }
+    if (continues.has(start) && tokens.words.length > 0) tokens.joins.push(tokens.words.length - 1);
     const raw = text.slice(start, end);
     let normalized: string;
     if (/^[a-z0-9]+$/.test(raw)) normalized = raw;

@@ -75,6 +75,19 @@ describe('page scanner', () => {
     expect(channel.sentTexts().some((t) => t === 'deep model assembling')).toBe(false);
   });
 
+  it('marks a title that begins with a whole link and goes on past it, the link inside the mark', async () => {
+    const WHEN = 'When, Why and How Much? Adaptive Learning Rate Scheduling by Refinement';
+    document.body.innerHTML = `<p>Use the linear decay recommended in <a href="/paper">When, Why and How Much?</a> Adaptive Learning Rate Scheduling by Refinement, Defazio et al. 2023, then extrapolate.</p>
+      <p>A mark would cut this link in two, so it is left alone: <a href="/x">see When, Why and How Much?</a> Adaptive Learning Rate Scheduling by Refinement, Defazio et al. 2023.</p>`;
+    const before = document.body.textContent;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([[idOf(WHEN), WHEN]]);
+    const mark = document.querySelector('[data-paperpeek-id]')!;
+    expect(mark.querySelector('a[href="/paper"]')?.textContent).toBe('When, Why and How Much?');
+    expect(document.body.textContent).toBe(before);
+  });
+
   it('sends only what is new when content is added, and never rescans because of its own marks', async () => {
     document.body.innerHTML = `<ul id="feed"><li><a href="#">Pointer Networks</a></li><li>An unrelated post</li></ul>`;
     const channel = recordingChannel();

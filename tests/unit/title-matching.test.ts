@@ -249,6 +249,34 @@ describe('scan', () => {
     expect(isOneSlip('nework', 'networks')).toBe(false);
   });
 
+  it('forgives a compound written closed or open, once, also in a title cut off', () => {
+    const LET = 'LeTFuser: Light-weight End-to-end Transformer-Based Sensor Fusion for Autonomous Driving with Multi-Task Learning';
+    const closed = 'LeTFuser: Lightweight End-to-End Transformer-Based Sensor Fusion for Autonomous Driving with Multi-Task Learning';
+    expect(scan(closed).map((hit) => [hit.title, hit.kind, hit.asWritten])).toEqual([[LET, 'full', closed]]);
+    expect(scan('LeTFuser: Lightweight End-to-End Transformer-Based…').map((hit) => [hit.title, hit.kind])).toEqual([[LET, 'truncated']]);
+    const SYMBOLIC = 'Symbolic Discovery of Optimization Algorithms';
+    expect(scan('Symbolic Discovery of Optimization Algo rithms').map((hit) => hit.title)).toEqual([SYMBOLIC]);
+    // One difference only: a compound and a slip are two.
+    expect(scan('LeTFuser: Lightweight End-to-End Transformer-Based Sensor Fusoin for Autonomous Driving with Multi-Task Learning')).toEqual([]);
+  });
+
+  it('reads capitals run into a title as a label before it, and a coined name as one word', () => {
+    const SURVEY = 'Model Compression and Efficient Inference for Large Language Models: A Survey';
+    expect(scan('INVITED SURVEYModel Compression and Efficient Inference for Large Language Models: A Survey').map((hit) => [hit.title, hit.asWritten])).toEqual([
+      [SURVEY, 'Model Compression and Efficient Inference for Large Language Models: A Survey'],
+    ]);
+    // Split, and tried as one word too (a join), so a coined name still matches whole.
+    const tokens = tokenize('SURVEYModel GPTQuant LLMs LeTFuser');
+    expect(tokens.words).toEqual(['survey', 'model', 'gpt', 'quant', 'llms', 'letfuser']);
+    expect(tokens.joins).toEqual([0, 2]);
+    expect(scan(E2LLM).map((hit) => hit.title)).toEqual([E2LLM]);
+  });
+
+  it('reads `w/` as `with`', () => {
+    const EVCL = 'Enhancing Visual Continual Learning with Language-Guided Supervision';
+    expect(scan('Enhancing Visual Continual Learning w/ Language-Guided Supervision').map((hit) => hit.title)).toEqual([EVCL]);
+  });
+
   it('prefers a title spelt exactly to one read with a slip', () => {
     expect(scan(HYPER).map((hit) => hit.title)).toEqual([HYPER]);
     expect(scan(SEQ2SEQ).map((hit) => [hit.title, hit.kind])).toEqual([[SEQ2SEQ, 'full']]);
@@ -355,6 +383,24 @@ describe('citations in prose', () => {
     expect(marked('This builds on Pointer Networks [12] and more.')).toEqual([POINTER]);
     expect(marked('we train pointer networks (Vinyals et al., 2015) on sorting')).toEqual([]);
     expect(marked('We train Pointer Networks on sorting (Vinyals et al., 2015).')).toEqual([]);
+  });
+
+  it('reads authors and year after a comma, and authors alone in brackets, as a citation', () => {
+    expect(marked('Lion (from Pointer Networks, Vinyals et al. 2015) gives different curves.')).toEqual([POINTER]);
+    expect(marked('as in Pointer Networks, Vinyals and Jaitly, 2015, which')).toEqual([POINTER]);
+    const RDL = 'Relational Deep Learning: Graph Representation Learning on Relational Databases';
+    expect(marked('Relational Deep Learning (Fey, Hu, Huang, Lenssen & Leskovec). The pitch: stop flattening.')).toEqual([RDL]);
+    expect(marked('Relational Deep Learning (Fey et al.) is the pitch.')).toEqual([RDL]);
+    // A bracket of ordinary words, or a lower-case title, is no citation.
+    expect(marked('Relational Deep Learning (the usual kind) is the pitch.')).toEqual([]);
+    expect(marked('we like relational deep learning, Fey et al. 2023, a lot')).toEqual([]);
+  });
+});
+
+describe('bullets', () => {
+  it('reads emoji, symbols and arrows that open a line as bullets', () => {
+    for (const bullet of ['🔧 ', '♻️ ', '→ ', '✅ ', '📄']) expect(marked(`${bullet}Pointer Networks`), bullet).toEqual([POINTER]);
+    expect(marked('🔧 we train pointer networks')).toEqual([]);
   });
 });
 
