@@ -616,7 +616,10 @@ export function explainDifferences(fixture: FixturePage, marks: MarkInfo[], dige
     for (const { same, checkNear } of passes) {
       freeMarks = freeMarks.filter((mark) => {
         const fits = (l: Label) => same(mark.text, l.asWritten) && (!checkNear || !l.near || loose(mark.context).includes(loose(l.near)));
-        let at = freeLabels.findIndex((l) => l.near !== undefined && fits(l));
+        const nearMark = (l: Label) => l.near !== undefined && loose(mark.context).includes(loose(l.near));
+        // A label whose `near` text is around this mark first; in the loosest pass, one whose `near` is elsewhere last.
+        let at = freeLabels.findIndex((l) => (checkNear ? l.near !== undefined : nearMark(l)) && fits(l));
+        if (at < 0 && !checkNear) at = freeLabels.findIndex((l) => l.near === undefined && fits(l));
         if (at < 0) at = freeLabels.findIndex(fits);
         if (at < 0) return true;
         freeLabels.splice(at, 1);
