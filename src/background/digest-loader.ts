@@ -109,7 +109,8 @@ export function createDigestLoader(
     const pack = await related;
     await db.transaction('rw', db.paperBuckets, db.keyBuckets, db.meta, async () => {
       await db.paperBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
-      await db.keyBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
+      // Key buckets number twice as many: openings, then skip entries (paper-buckets.ts).
+      await db.keyBuckets.where('bucket').aboveOrEqual(2 * info.bucketCount).delete();
       record.loadMs = Date.now() - startedAt;
       const stored: StoredSignatures = { version: info.version, signatures: Uint32Array.from(signatures) };
       await db.meta.put({ name: SIGNATURES_META_KEY, value: stored });

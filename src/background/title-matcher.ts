@@ -7,7 +7,7 @@
  */
 import type { KeyBucket } from '../shared/paper-buckets';
 import { keyBucketOfSignature, type KeyEntry } from '../shared/title-index';
-import { matchProbes, probeSignatures, type ScanHit, type ScanUnit } from '../shared/title-scanner';
+import { matchProbes, probeSignatures, skipProbesLeft, type Probe, type ScanHit, type ScanUnit } from '../shared/title-scanner';
 import type { PaperPeekDatabase } from './db';
 import { SIGNATURES_META_KEY, type StoredSignatures } from './digest-loader';
 import type { Corpus } from './imported-layer';
@@ -107,18 +107,27 @@ export function createTitleMatcher(db: PaperPeekDatabase): TitleMatcher {
       const passes = prefilters.length === 1 ? (prefilters[0] as Set<number>) : { has: (s: number) => prefilters.some((p) => p.has(s)) };
       const probes = probeSignatures(units, passes);
       if (probes.length === 0) return [];
-      const lookups = await Promise.all(
-        active.map(async ({ layer, table }, i) => {
-          const mine = prefilters[i] as Set<number>;
-          const bucketOf = (signature: number) => keyBucketOfSignature(signature, layer.bucketCount);
-          const numbers = [...new Set(probes.filter((probe) => mine.has(probe.signature)).map((probe) => bucketOf(probe.signature)))];
-          const buckets = await readBuckets(layer, table, numbers);
-          return (signature: number) => buckets.get(bucketOf(signature))?.get(signature) ?? [];
-        }),
-      );
-      const entriesFor =
-        lookups.length === 1 ? (lookups[0] as (s: number) => KeyEntry[]) : (signature: number) => lookups.flatMap((lookup) => lookup(signature));
-      return matchProbes(probes, entriesFor);
+      // Skip probes look in the skip entries' own buckets (paper-buckets.ts keyBucketOfEntry).
+      const lookupFor = async (wanted: readonly Probe[], skip: boolean) => {
+        const lookups = await Promise.all(
+          active.map(async ({ layer, table }, i) => {
+            const mine = prefilters[i] as Set<number>;
+            const bucketOf = (signature: number) => (skip ? layer.bucketCount : 0) + keyBucketOfSignature(signature, layer.bucketCount);
+            const numbers = [...new Set(wanted.filter((probe) => mine.has(probe.signature)).map((probe) => bucketOf(probe.signature)))];
+            const buckets = await readBuckets(layer, table, numbers);
+            return (signature: number) => buckets.get(bucketOf(signature))?.get(signature) ?? [];
+          }),
+        );
+        return lookups.length === 1 ? (lookups[0] as (s: number) => KeyEntry[]) : (signature: number) => lookups.flatMap((lookup) => lookup(signature));
+      };
+      // Openings first; then only the skip probes (titles with a slip) at words no title found covers.
+      const openings = probes.filter((probe) => probe.skip !== true);
+      const openingsFor = await lookupFor(openings, false);
+      const hits = matchProbes(openings, openingsFor);
+      const skips = skipProbesLeft(probes, hits);
+      if (skips.length === 0) return hits;
+      const skipsFor = await lookupFor(skips, true);
+      return matchProbes([...openings, ...skips], (signature) => [...openingsFor(signature), ...skipsFor(signature)]);
     },
   };
 }

@@ -46,20 +46,29 @@ export function keyBucketOf(key: string, bucketCount: number): number {
   return keyBucketOfSignature(signatureOfKey(key), bucketCount);
 }
 
-/** Groups papers into paper buckets and key buckets; every bucket number in range is present. */
+/**
+ * The key bucket an entry is filed in. Skip entries (a title's second filing, for
+ * a slip: title-index.ts) have buckets of their own, after the openings' ones,
+ * so a scan that needs only openings does not read them.
+ */
+export function keyBucketOfEntry(entry: KeyEntry, bucketCount: number): number {
+  return (entry[6] === 1 ? bucketCount : 0) + keyBucketOfSignature(entry[5], bucketCount);
+}
+
+/** Groups papers into paper buckets and key buckets (2 × bucketCount: openings, then skip entries); every bucket number in range is present. */
 export function bucketize(
   papers: IndexedPaper[],
   bucketCount: number = bucketCountFor(papers.length),
 ): { paperBuckets: PaperBucket[]; keyBuckets: KeyBucket[] } {
   const paperBuckets: PaperBucket[] = Array.from({ length: bucketCount }, (_, bucket) => ({ bucket, papers: [] }));
-  const keyBuckets: KeyBucket[] = Array.from({ length: bucketCount }, (_, bucket) => ({ bucket, entries: [] }));
+  const keyBuckets: KeyBucket[] = Array.from({ length: 2 * bucketCount }, (_, bucket) => ({ bucket, entries: [] }));
   const entries: KeyEntry[] = [];
   for (const paper of papers) {
     (paperBuckets[paperBucketOf(paper.id, bucketCount)] as PaperBucket).papers.push(paper);
     entries.push(...keyEntriesOf(paper, normalizeTitle));
   }
   for (const entry of dropAmbiguousAliases(entries)) {
-    (keyBuckets[keyBucketOfSignature(entry[5], bucketCount)] as KeyBucket).entries.push(entry);
+    (keyBuckets[keyBucketOfEntry(entry, bucketCount)] as KeyBucket).entries.push(entry);
   }
   return { paperBuckets, keyBuckets };
 }

@@ -89,19 +89,25 @@ export function continuesAsTitle(before: string, after: string): boolean {
   return false;
 }
 
-/** A capitalised name as citations write it: `Vinyals`, `O'Neil`, `Lopez-Paz`, a venue (`NeurIPS`). */
-const NAME = "\\p{Lu}[\\p{L}'’-]+";
+/**
+ * A family name as citations write it: a capital, then lower case, parts joined
+ * by a hyphen or apostrophe or a capital (`Vinyals`, `O'Neil`, `Lopez-Paz`,
+ * `LeCun`); not an acronym or a product (`JAX`, `SQLite`).
+ */
+const NAME = "\\p{Lu}\\p{Ll}+(?:[-'’]?\\p{Lu}?\\p{Ll}+)*";
 /**
  * A citation right after the title: `(Vinyals et al., 2015)`, `(2015)`, `[12]`,
- * `[3, 7]`; its authors alone in brackets, two or more or `et al.` (`(Fey, Hu
- * & Leskovec)`, `(Chen et al.)`); or, after a comma, authors and year
- * (`, Chen et al. 2023`, `, Defazio and Mishchenko, 2023`).
+ * `[3, 7]`; its authors alone in brackets, four or more or `et al.` (`(Fey,
+ * Hu, Huang & Leskovec)`, `(Chen et al.)`: three capitalised words could be
+ * anything, `(Yoga, Pilates & Breathwork)`); or, after a comma, two authors or
+ * `et al.` and the year (`, Chen et al. 2023`, `, Defazio and Mishchenko,
+ * 2023`; not `, Summer 2024`).
  */
 const CITATION_AFTER = new RegExp(
   [
     String.raw`^\s*(?:\([^()]{0,80}\b(?:19|20)\d{2}[a-z]?\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])`,
-    String.raw`^\s*\(${NAME}(?:\s+et\s+al\.?|(?:\s*,\s*${NAME}){0,12}\s*,?\s*(?:&|and)\s+${NAME}|(?:\s*,\s*${NAME}){1,12})\)`,
-    String.raw`^\s*,\s*${NAME}(?:\s+et\s+al\.?|\s+(?:&|and)\s+${NAME})?,?\s+\(?(?:19|20)\d{2}[a-z]?\b`,
+    String.raw`^\s*\(${NAME}(?:\s+et\s+al\.?|(?:\s*,\s*${NAME}){2,12}\s*,?\s*(?:&|and)\s+${NAME}|(?:\s*,\s*${NAME}){3,12})\)`,
+    String.raw`^\s*,\s*${NAME}(?:\s+et\s+al\.?|\s+(?:&|and)\s+${NAME}),?\s+\(?(?:19|20)\d{2}[a-z]?\b`,
   ].join('|'),
   'u',
 );
@@ -147,9 +153,15 @@ function standsAloneInElement(hit: HitInContext): boolean {
   return sides !== null && sides !== undefined && standsAlone(sides.before, sides.after);
 }
 
+/** A subtitle right after a main title: a colon or spaced dash, then a capitalised word. */
+const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
+
 export function acceptHit(hit: HitInContext): boolean {
   // Called a paper by name, however it is cased: `the pointer networks paper`.
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
+  // A main title that goes on into a subtitle that is not its own names another paper
+  // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
+  if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
   if (hit.kind === 'main' && !hit.distinctive) {
     // A short or generic main title alone: only quoted, or with its citation.
     return quoted(hit.before, hit.after) || citedAsTitle(hit);

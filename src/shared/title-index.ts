@@ -32,20 +32,25 @@ export type KeyKind = typeof KEY_FULL | typeof KEY_MAIN;
  * key covers, whether the key is distinctive enough to trust in running prose,
  * and its signature (stored so neither the load nor a scan recomputes it).
  */
-export type KeyEntry = [key: string, id: string, title: string, kind: KeyKind, distinctive: 0 | 1, signature: number, anchor?: number];
+export type KeyEntry = [key: string, id: string, title: string, kind: KeyKind, distinctive: 0 | 1, signature: number, skip?: 1];
 
 /**
  * Keys of enough words that carry meaning are also found with one mistyped
  * word (`Symbolic Dicovery of Optimization Algorithms`, `Network` for
  * `Networks`): see title-scanner.ts. The match keeps the key's trust: a generic
- * title still needs its context to stand as a title. A typo among the first
- * words would change the signature, so such a key is filed a second time under
- * the signature of its words from TYPO_ANCHOR on (`anchor`), which a probe
- * there finds.
+ * title still needs its context to stand as a title. A slip in the second or
+ * third word would change the signature, so such a key is filed a second time
+ * (`skip` 1) under a *skip signature*: its first word with its fourth and fifth
+ * (skipSignature), which a probe finds at the title's start, also when a
+ * compound written closed or open moved those words by one. Anchored on the
+ * first word, it is as selective as an opening; a run of middle words
+ * (`neural networks`) is not, and made 100k-paper scans ten times slower.
  */
 const TYPO_MIN_WORDS = 5;
 const TYPO_MIN_CONTENT_WORDS = 4;
-export const TYPO_ANCHOR = SIGNATURE_WORDS;
+/** Where the skip signature's later words start, past the first word: 3 in the key, 2-4 in a page (a compound moves them). */
+export const SKIP_FROM = 3;
+export const SKIP_SHIFTS = [SKIP_FROM, SKIP_FROM - 1, SKIP_FROM + 1] as const;
 
 /** Whether a key may be matched with one mistyped word: five words or more, four of them content words. */
 export function toleratesTypo(key: string): boolean {
@@ -137,7 +142,10 @@ export function keyEntriesOf(paper: { id: string; title: string; key: string }, 
   }
   // The same keys under a later signature, for a mistyped word among the first ones.
   for (const entry of [...entries]) {
-    if (toleratesTypo(entry[0])) entries.push([entry[0], entry[1], entry[2], entry[3], entry[4], signatureOfKey(entry[0], TYPO_ANCHOR), TYPO_ANCHOR]);
+    if (toleratesTypo(entry[0])) {
+      const hashes = entry[0].split(' ').map(wordHash);
+      entries.push([entry[0], entry[1], entry[2], entry[3], entry[4], skipSignature(hashes, 0, SKIP_FROM), 1]);
+    }
   }
   return entries;
 }
@@ -178,11 +186,22 @@ export function foldSignature(hashes: readonly number[], start: number, count: n
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-/** The signature a key is filed under: its first SIGNATURE_WORDS words (from word `from`, for a typo anchor). */
-export function signatureOfKey(key: string, from = 0): number {
-  const words = key.split(' ').slice(from);
+/** The signature a key is filed under: its first SIGNATURE_WORDS words. */
+export function signatureOfKey(key: string): number {
+  const words = key.split(' ');
   const count = Math.min(SIGNATURE_WORDS, words.length);
   return foldSignature(words.slice(0, count).map(wordHash), 0, count);
+}
+
+/** Word `start` with words `start + shift` and the one after it, folded apart from foldSignature's runs (toleratesTypo). */
+export function skipSignature(hashes: readonly number[], start: number, shift: number): number {
+  let h = 0x9e3779b9;
+  for (const i of [start, start + shift, start + shift + 1]) {
+    h = Math.imul(h ^ (hashes[i] as number), 0x01000193);
+    h ^= h >>> 15;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
 }
 
 export function keyBucketOfSignature(signature: number, bucketCount: number): number {

@@ -11,7 +11,7 @@
  * (tried joined), and a title cut off with an ellipsis after enough words.
  */
 import { foldWord } from './spelling';
-import { KEY_FULL, SIGNATURE_WORDS, foldSignature, toleratesTypo, wordHash, type KeyEntry } from './title-index';
+import { KEY_FULL, SIGNATURE_WORDS, SKIP_SHIFTS, foldSignature, skipSignature, toleratesTypo, wordHash, type KeyEntry } from './title-index';
 
 /** One candidate text as the page sends it. */
 export interface ScanUnit {
@@ -58,6 +58,18 @@ export interface Probe {
   view: WordView;
   position: number;
   signature: number;
+  /** A skip signature's probe (a title with a slip in its second or third word). */
+  skip?: true;
+}
+
+/**
+ * Skip probes still worth a lookup once `hits` are known: those not at a word a
+ * hit already covers. Most skip signatures that hit are the found titles' own.
+ */
+export function skipProbesLeft(probes: readonly Probe[], hits: readonly ScanHit[]): Probe[] {
+  return probes.filter(
+    (probe) => probe.skip === true && !hits.some((hit) => hit.unit === probe.view.unit && hit.start <= (probe.view.from[probe.position] as number) && (probe.view.from[probe.position] as number) < hit.end),
+  );
 }
 
 function viewsOf(unit: ScanUnit, index: number): WordView[] {
@@ -112,6 +124,12 @@ export function probeSignatures(units: readonly ScanUnit[], prefilter: Pick<Read
         for (let count = 1; count <= longest; count++) {
           const signature = foldSignature(view.hashes, position, count);
           if (prefilter.has(signature)) probes.push({ view, position, signature });
+        }
+        // A title with a slip in its second or third word (toleratesTypo).
+        for (const shift of SKIP_SHIFTS) {
+          if (position + shift + 1 >= view.words.length) continue;
+          const signature = skipSignature(view.hashes, position, shift);
+          if (prefilter.has(signature)) probes.push({ view, position, signature, skip: true });
         }
       }
     }
@@ -176,9 +194,11 @@ const TYPO_MIN_LETTERS = 5;
 
 /**
  * Whether `written` is `word` with one typing slip: a letter added, dropped,
- * changed, or two neighbours swapped. Both letters only (a digit is a version:
+ * a vowel changed for another, or two neighbours swapped. Both letters only (a digit is a version:
  * `Llama2` is not `Llama3`), same first letter, `word` long enough.
  */
+const VOWELS = 'aeiouy';
+
 export function isOneSlip(written: string, word: string): boolean {
   if (word.length < TYPO_MIN_LETTERS || written[0] !== word[0] || /\d/.test(written) || /\d/.test(word)) return false;
   const lengthGap = written.length - word.length;
@@ -187,8 +207,10 @@ export function isOneSlip(written: string, word: string): boolean {
   while (i < written.length && i < word.length && written[i] === word[i]) i++;
   if (i === written.length && i === word.length) return false; // the same word
   if (lengthGap === 0) {
-    // Changed (`Dixcovery`), or swapped with the next letter (`Dicsovery`).
-    if (written.slice(i + 1) === word.slice(i + 1)) return true;
+    // A vowel for a vowel (`Dependancy`), the misspelling people make; another
+    // consonant too often makes another word (`Probable` for `Provable`).
+    if (VOWELS.includes(written[i] as string) && VOWELS.includes(word[i] as string) && written.slice(i + 1) === word.slice(i + 1)) return true;
+    // Swapped with the next letter (`Dicsovery`).
     return written[i] === word[i + 1] && written[i + 1] === word[i] && written.slice(i + 2) === word.slice(i + 2);
   }
   // Added (`Disscovery`) or dropped (`Dicovery`).
@@ -239,6 +261,31 @@ function compareWithSlip(view: WordView, start: number, entry: KeyEntry, keyWord
 }
 
 /**
+ * Whether the view's text at word `start` could be `key` with one edit (a
+ * character changed, added, dropped, or two swapped; a space counts, which is
+ * how a compound is written closed or open), ending on a word boundary. A
+ * cheap test on characters, without splitting the key, that lets most keys of
+ * a crowded opening skip compareWithSlip; a view with an ellipsis (a title cut
+ * off) always goes on to it.
+ */
+function oneEditAway(view: WordView, start: number, key: string): boolean {
+  if (view.cuts.size > 0) return true;
+  const { text } = view;
+  const at = view.charStarts[start];
+  if (at === undefined) return false;
+  const n = key.length;
+  let k = 0;
+  while (k < n && at + k < text.length && text.charCodeAt(at + k) === key.charCodeAt(k)) k++;
+  if (k === n) return false;
+  const endsAt = (end: number) => end === text.length || text.charCodeAt(end) === 32;
+  const rest = key.slice(k + 1);
+  if (endsAt(at + n) && text.startsWith(rest, at + k + 1)) return true; // changed
+  if (endsAt(at + n - 1) && text.startsWith(rest, at + k)) return true; // dropped
+  if (endsAt(at + n + 1) && text.startsWith(key.slice(k), at + k + 1)) return true; // added
+  return endsAt(at + n) && text.charCodeAt(at + k) === key.charCodeAt(k + 1) && text.charCodeAt(at + k + 1) === key.charCodeAt(k) && text.startsWith(key.slice(k + 2), at + k + 2); // swapped
+}
+
+/**
  * Matches probes against the keys of their buckets and returns the hits, longest
  * first and never overlapping. A truncated prefix shared by two papers names
  * neither, and is dropped.
@@ -259,24 +306,19 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
     if (answer === undefined) tolerant.set(key, (answer = toleratesTypo(key)));
     return answer;
   };
+  const withSlip = (probe: Probe, entry: KeyEntry): Candidate | null =>
+    oneEditAway(probe.view, probe.position, entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null;
   const candidates: Candidate[] = [];
   for (const probe of probes) {
     for (const entry of entriesFor(probe.signature)) {
       // A bucket holds many openings: compare only keys filed under this probe's signature.
       if (entry[5] !== probe.signature) continue;
-      const anchor = entry[6] ?? 0;
-      // Filed under its later words (a typo anchor): only a slip among the first ones is left to find.
-      if (anchor > 0) {
-        // A compound written closed or open among the first words moves the start by one.
-        for (const shift of [0, -1, 1]) {
-          const candidate = compareWithSlip(probe.view, probe.position - anchor + shift, entry, wordsOf(entry[0]));
-          if (candidate) candidates.push(candidate);
-        }
-        continue;
-      }
+      // Filed under its skip signature: only a slip in the second or third word is left to find.
       const candidate =
-        compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ??
-        (tolerates(entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null);
+        entry[6] === 1
+          ? withSlip(probe, entry)
+          : (compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ??
+            (oneEditAway(probe.view, probe.position, entry[0]) && tolerates(entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null));
       if (candidate) candidates.push(candidate);
     }
   }
