@@ -17,7 +17,7 @@
  * 7. Digest import through the options page: preview, write and index times, the page's longest task (scripts/bench-import.ts).
  *
  *   npm run bench                 (builds first)
- *   npx tsx scripts/bench.ts [--sizes 1000,10000,100000]
+ *   npx tsx scripts/bench.ts [--sizes 1000,10000,100000] [--only parse,load,page,card,popup,related,import]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -175,30 +175,43 @@ function formatLoadTable(rows: LoadRow[]): string {
   return formatTable(header, lines);
 }
 
+/** The parts of the bench, in the order they run; `--only load,popup` runs some. */
+const PARTS = ['parse', 'load', 'page', 'card', 'popup', 'related', 'import'] as const;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string' } } });
+  const { values } = parseArgs({ options: { sizes: { type: 'string' }, only: { type: 'string' } } });
   const sizes = (values.sizes ?? '1000,10000,100000').split(',').map(Number);
+  const only = new Set(values.only ? values.only.split(',') : PARTS);
+  for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only: no part ${part}; the parts are ${PARTS.join(', ')}`);
   mkdirSync(WORK, { recursive: true });
   console.log(`PaperPeek benchmarks, ${new Date().toISOString()}\n`);
-  console.log('Digest parse (Node, synthetic digests; goal: 100k papers < 1000 ms)');
-  console.log(formatParseTable(benchParse(sizes)));
-  console.log('\nBundled digest load into IndexedDB, and title scans against it (real Chromium; goal: 100k papers < 10000 ms,');
-  console.log('worker answering meanwhile; scan cost per candidate should not grow with the digest). First row: the real digest.');
-  const rows: LoadRow[] = [await benchScanRealDigest()];
-  for (const size of sizes) rows.push(await benchLoad(size));
-  console.log(formatLoadTable(rows));
-  console.log('');
-  console.log(await benchPageCost({ distDir: join(ROOT, 'dist') }));
-  console.log('');
-  console.log(await benchCardLatency({ distDir: join(ROOT, 'dist') }));
-  console.log('\nPopup (real Chromium; goals: interactive <= 100 ms on the real digest, <= 300 ms and keystroke p95 <= 16 ms at 100k)');
-  for (const distDir of [join(ROOT, 'dist'), ...sizes.map((size) => join(WORK, `dist-${size}`))]) {
-    console.log(await benchPopup({ distDir }));
+  if (only.has('parse')) {
+    console.log('Digest parse (Node, synthetic digests; goal: 100k papers < 1000 ms)');
+    console.log(formatParseTable(benchParse(sizes)));
   }
-  console.log('\nRelated papers (Node, synthetic digests; goal: 100k within minutes, memory linear, one read <= 5 ms)');
-  console.log(await benchRelated(sizes));
-  console.log('\nDigest import from the options page (real Chromium; the page should stay responsive: no task much over 50 ms)');
-  console.log(await benchImport({ distDir: join(ROOT, 'dist'), sizes: [1000, 10000] }));
+  if (only.has('load')) {
+    console.log('\nBundled digest load into IndexedDB, and title scans against it (real Chromium; goal: 100k papers < 10000 ms,');
+    console.log('worker answering meanwhile; scan cost per candidate should not grow with the digest). First row: the real digest.');
+    const rows: LoadRow[] = [await benchScanRealDigest()];
+    for (const size of sizes) rows.push(await benchLoad(size));
+    console.log(formatLoadTable(rows));
+  }
+  if (only.has('page')) console.log(`\n${await benchPageCost({ distDir: join(ROOT, 'dist') })}`);
+  if (only.has('card')) console.log(`\n${await benchCardLatency({ distDir: join(ROOT, 'dist') })}`);
+  if (only.has('popup')) {
+    console.log('\nPopup (real Chromium; goals: interactive <= 100 ms on the real digest, <= 300 ms and keystroke p95 <= 16 ms at 100k)');
+    // The synthetic builds are the load part's: without it, only the real digest.
+    const builds = only.has('load') ? sizes.map((size) => join(WORK, `dist-${size}`)) : [];
+    for (const distDir of [join(ROOT, 'dist'), ...builds]) console.log(await benchPopup({ distDir }));
+  }
+  if (only.has('related')) {
+    console.log('\nRelated papers (Node, synthetic digests; goal: 100k within minutes, memory linear, one read <= 5 ms)');
+    console.log(await benchRelated(sizes));
+  }
+  if (only.has('import')) {
+    console.log('\nDigest import from the options page (real Chromium; the page should stay responsive: no task much over 50 ms)');
+    console.log(await benchImport({ distDir: join(ROOT, 'dist'), sizes: [1000, 10000] }));
+  }
 }
 
 await main();

@@ -93,6 +93,8 @@ export interface FixturePage {
   labels: Label[];
   actions: PageAction[];
   notes: string;
+  /** Marks PaperPeek is known to place wrongly (labels.json `known_false`, with why): scored as false marks, not failing the e2e test. */
+  knownFalse: { id: string; asWritten: string; why: string }[];
 }
 
 interface RawMatch {
@@ -256,13 +258,14 @@ export function loadRealPages(digest: Digest, dir = REAL_DIR): FixturePage[] {
       labels: doc.matches.map((m) => ({ ...labelFor(digest, `real/labels.json ${doc.file}`, m), where: sourceLine(source, m.offset ?? 0) })),
       actions: [],
       notes: doc.notes ?? '',
+      knownFalse: [],
     };
   });
 }
 
 interface SyntheticLabelsFile {
   about: string;
-  pages: { file: string; notes: string; actions?: PageAction[]; matches: RawMatch[] }[];
+  pages: { file: string; notes: string; actions?: PageAction[]; matches: RawMatch[]; known_false?: { title: string; as_written: string; why: string }[] }[];
 }
 
 export function loadSyntheticPages(digest: Digest, dir = SYNTHETIC_DIR): FixturePage[] {
@@ -277,6 +280,11 @@ export function loadSyntheticPages(digest: Digest, dir = SYNTHETIC_DIR): Fixture
       labels: entry.matches.map((m) => labelFor(digest, `synthetic/labels.json ${entry.file}`, m)),
       actions: entry.actions ?? [],
       notes: entry.notes,
+      knownFalse: (entry.known_false ?? []).map((k) => {
+        const where = `synthetic/labels.json ${entry.file} known_false`;
+        if (typeof k.why !== 'string' || k.why.trim() === '') throw new Error(`${where}: each entry must say why`);
+        return { id: labelFor(digest, where, { title: k.title, as_written: k.as_written }).id, asWritten: k.as_written, why: k.why };
+      }),
     };
   });
 }
@@ -582,6 +590,8 @@ export interface Unexpected {
   markedText: string;
   tag: string;
   context: string;
+  /** The page's known_false entry this mark is: why PaperPeek places it. */
+  knownFalse?: string;
 }
 
 /**
@@ -592,6 +602,7 @@ export interface Unexpected {
 export function explainDifferences(fixture: FixturePage, marks: MarkInfo[], digest: Digest): { missed: Missed[]; unexpected: Unexpected[] } {
   const missed: Missed[] = [];
   const unexpected: Unexpected[] = [];
+  const knownFalse = [...fixture.knownFalse];
   const ids = new Set([...fixture.labels.filter((l) => !l.inUrl).map((l) => l.id), ...marks.map((m) => m.id)]);
   for (const id of ids) {
     const labels = fixture.labels.filter((l) => !l.inUrl && l.id === id);
@@ -632,7 +643,11 @@ export function explainDifferences(fixture: FixturePage, marks: MarkInfo[], dige
     const missing = [...freeLabels, ...labels.filter((l) => !freeLabels.includes(l))].slice(0, fn);
     for (const l of missing) missed.push({ title, asWritten: l.asWritten, ...(l.where ? { where: l.where } : {}), ...(l.knownMiss ? { knownMiss: l.knownMiss } : {}) });
     const extra = [...freeMarks, ...marked.filter((m) => !freeMarks.includes(m))].slice(0, fp);
-    for (const m of extra) unexpected.push({ title, id, markedText: m.text, tag: m.tag, context: m.context });
+    for (const m of extra) {
+      const at = knownFalse.findIndex((k) => k.id === id && loose(k.asWritten) === loose(m.text));
+      const why = at >= 0 ? knownFalse.splice(at, 1)[0]?.why : undefined;
+      unexpected.push({ title, id, markedText: m.text, tag: m.tag, context: m.context, ...(why ? { knownFalse: why } : {}) });
+    }
   }
   return { missed, unexpected };
 }
@@ -829,7 +844,10 @@ export function formatDetails(results: PageResult[]): string {
       );
     }
     for (const u of r.unexpected) {
-      lines.push(`  false +     ${u.title}\n              marked <${u.tag}>: ${JSON.stringify(u.markedText)}${u.context && u.context !== u.markedText ? `\n              in: ${JSON.stringify(u.context)}` : ''}`);
+      lines.push(
+        `  false +     ${u.title}\n              marked <${u.tag}>: ${JSON.stringify(u.markedText)}${u.context && u.context !== u.markedText ? `\n              in: ${JSON.stringify(u.context)}` : ''}` +
+          (u.knownFalse ? `\n              known false mark: ${u.knownFalse}` : ''),
+      );
     }
     for (const n of r.nesting) lines.push(`  NESTED      ${n}`);
     for (const t of r.textChanges) lines.push(`  TEXT        ${t}`);
