@@ -2,8 +2,8 @@
  * The title index: which word sequences name which paper, and how a page's text
  * is probed against them without the page ever seeing the title list.
  *
- * Every paper contributes match keys (normalizeTitle output, words joined by one
- * space): its full title, and its main title without the subtitle when that main
+ * Every paper contributes match keys (normalizeTitle output, spelling-folded
+ * (spelling.ts), words joined by one space): its full title, and its main title without the subtitle when that main
  * title is distinctive on its own. A key is filed under its *signature*, a hash
  * of its first three words (fewer for shorter keys). The background keeps the
  * set of signatures in memory as a prefilter; at each word of a candidate text it

@@ -1,8 +1,8 @@
 /**
  * Splits page text into match words with their positions, so a match found on
  * words can be marked on the exact characters. Each word is what normalizeTitle
- * makes of its piece of text, so `words.join(' ')` of a title as written equals
- * that title's match key.
+ * makes of its piece of text, spelling-folded (spelling.ts), so `words.join(' ')`
+ * of a title as written equals that title's match key.
  *
  * The content script runs this on every candidate text of a page, so the common
  * case (plain ASCII) is one character loop with no regular expression per word.
