@@ -15,6 +15,7 @@ import {
   onInstalledOrUpdated,
   openExtensionTab,
   readPackagedJson,
+  readPackagedText,
   syncStorageArea,
 } from '../platform/extension-api';
 import { bundledDigest } from 'virtual:paperpeek-digest';
@@ -71,7 +72,8 @@ void loader.whenReady().catch(reportLoadFailure);
 
 /** Yields the packaged digest part by part, reading the next while the last is written. */
 async function* readBundledParts(): AsyncGenerator<DigestPart> {
-  const read = (path: string) => readPackagedJson(path).then((json) => parseDigestPart(json, bundledDigest));
+  // Parts are gzipped (scripts/vite-digest-plugin.ts); readPackagedText gunzips a `.gz` file.
+  const read = (path: string) => readPackagedText(path).then((text) => parseDigestPart(JSON.parse(text) as unknown, bundledDigest));
   const paths = bundledDigest.partPaths;
   let next = paths[0] === undefined ? undefined : read(paths[0]);
   for (let i = 0; i < paths.length && next; i++) {

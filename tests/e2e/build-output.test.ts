@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,7 +63,7 @@ describe('Chrome build', () => {
     const parts = readdirSync(join(DIST, 'digest'))
       .filter((name) => name.startsWith('part-'))
       .map(
-      (name) => readJson(join(DIST, 'digest', name)) as { paperBuckets: { papers: { title: string }[] }[] },
+      (name) => JSON.parse(gunzipSync(readFileSync(join(DIST, 'digest', name))).toString('utf8')) as { paperBuckets: { papers: { title: string }[] }[] },
     );
     const titles = parts.flatMap((part) => part.paperBuckets.flatMap((bucket) => bucket.papers.map((p) => p.title)));
     expect(titles).toHaveLength(81);
