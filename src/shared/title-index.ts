@@ -2,9 +2,9 @@
  * The title index: which word sequences name which paper, and how a page's text
  * is probed against them without the page ever seeing the title list.
  *
- * Every paper contributes match keys (normalizeTitle output, spelling-folded
- * (spelling.ts), words joined by one space): its full title, and its main title without the subtitle when that main
- * title is distinctive on its own. A key is filed under its *signature*, a hash
+ * Every paper contributes match keys (normalizeTitle output, spelling-folded by
+ * spelling.ts, words joined by one space): its full title, and its main title
+ * without the subtitle when that main title is distinctive on its own. A key is filed under its *signature*, a hash
  * of its first three words (fewer for shorter keys). The background keeps the
  * set of signatures in memory as a prefilter; at each word of a candidate text it
  * hashes the next one, two and three words, and only a signature hit costs a
@@ -178,12 +178,19 @@ export function wordHash(word: string): number {
 /** Folds word hashes into a signature; the same fold runs at build time and at scan time. */
 export function foldSignature(hashes: readonly number[], start: number, count: number): number {
   let h = 0x811c9dc5 ^ count;
-  for (let i = start; i < start + count; i++) {
-    h = Math.imul(h ^ (hashes[i] as number), 0x01000193);
-    h ^= h >>> 15;
-  }
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  return (h ^ (h >>> 13)) >>> 0;
+  for (let i = start; i < start + count; i++) h = mixIn(h, hashes[i] as number);
+  return finishSignature(h);
+}
+
+/** One word hash into a signature being folded (foldSignature, skipSignature). */
+function mixIn(h: number, hash: number): number {
+  const mixed = Math.imul(h ^ hash, 0x01000193);
+  return mixed ^ (mixed >>> 15);
+}
+
+function finishSignature(h: number): number {
+  const mixed = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (mixed ^ (mixed >>> 13)) >>> 0;
 }
 
 /** The signature a key is filed under: its first SIGNATURE_WORDS words. */
@@ -195,13 +202,8 @@ export function signatureOfKey(key: string): number {
 
 /** Word `start` with words `start + shift` and the one after it, folded apart from foldSignature's runs (toleratesTypo). */
 export function skipSignature(hashes: readonly number[], start: number, shift: number): number {
-  let h = 0x9e3779b9;
-  for (const i of [start, start + shift, start + shift + 1]) {
-    h = Math.imul(h ^ (hashes[i] as number), 0x01000193);
-    h ^= h >>> 15;
-  }
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  return (h ^ (h >>> 13)) >>> 0;
+  const h = mixIn(mixIn(mixIn(0x9e3779b9, hashes[start] as number), hashes[start + shift] as number), hashes[start + shift + 1] as number);
+  return finishSignature(h);
 }
 
 export function keyBucketOfSignature(signature: number, bucketCount: number): number {

@@ -67,9 +67,14 @@ export interface Probe {
  * hit already covers. Most skip signatures that hit are the found titles' own.
  */
 export function skipProbesLeft(probes: readonly Probe[], hits: readonly ScanHit[]): Probe[] {
-  return probes.filter(
-    (probe) => probe.skip === true && !hits.some((hit) => hit.unit === probe.view.unit && hit.start <= (probe.view.from[probe.position] as number) && (probe.view.from[probe.position] as number) < hit.end),
-  );
+  // By text, so a request full of titles costs linear time, as matchProbes does.
+  const hitsByUnit = new Map<number, ScanHit[]>();
+  for (const hit of hits) hitsByUnit.set(hit.unit, [...(hitsByUnit.get(hit.unit) ?? []), hit]);
+  return probes.filter((probe) => {
+    if (probe.skip !== true) return false;
+    const word = probe.view.from[probe.position] as number;
+    return !(hitsByUnit.get(probe.view.unit) ?? []).some((hit) => hit.start <= word && word < hit.end);
+  });
 }
 
 function viewsOf(unit: ScanUnit, index: number): WordView[] {
@@ -192,13 +197,13 @@ function compare(view: WordView, start: number, entry: KeyEntry, keyWords: reado
 /** A mistyped word is at least this long as the key spells it (shorter words are too easily another word). */
 const TYPO_MIN_LETTERS = 5;
 
-/**
- * Whether `written` is `word` with one typing slip: a letter added, dropped,
- * a vowel changed for another, or two neighbours swapped. Both letters only (a digit is a version:
- * `Llama2` is not `Llama3`), same first letter, `word` long enough.
- */
 const VOWELS = 'aeiouy';
 
+/**
+ * Whether `written` is `word` with one typing slip: a letter added, dropped,
+ * a vowel changed for another, or two neighbours swapped. Letters only (a digit
+ * is a version: `Llama2` is not `Llama3`), same first letter, `word` long enough.
+ */
 export function isOneSlip(written: string, word: string): boolean {
   if (word.length < TYPO_MIN_LETTERS || written[0] !== word[0] || /\d/.test(written) || /\d/.test(word)) return false;
   const lengthGap = written.length - word.length;
@@ -306,19 +311,18 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
     if (answer === undefined) tolerant.set(key, (answer = toleratesTypo(key)));
     return answer;
   };
+  // A skip entry was filed only for a key that tolerates a slip; the cheap character test goes first.
   const withSlip = (probe: Probe, entry: KeyEntry): Candidate | null =>
-    oneEditAway(probe.view, probe.position, entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null;
+    oneEditAway(probe.view, probe.position, entry[0]) && (entry[6] === 1 || tolerates(entry[0]))
+      ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0]))
+      : null;
   const candidates: Candidate[] = [];
   for (const probe of probes) {
     for (const entry of entriesFor(probe.signature)) {
       // A bucket holds many openings: compare only keys filed under this probe's signature.
       if (entry[5] !== probe.signature) continue;
       // Filed under its skip signature: only a slip in the second or third word is left to find.
-      const candidate =
-        entry[6] === 1
-          ? withSlip(probe, entry)
-          : (compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ??
-            (oneEditAway(probe.view, probe.position, entry[0]) && tolerates(entry[0]) ? compareWithSlip(probe.view, probe.position, entry, wordsOf(entry[0])) : null));
+      const candidate = entry[6] === 1 ? withSlip(probe, entry) : (compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ?? withSlip(probe, entry));
       if (candidate) candidates.push(candidate);
     }
   }
