@@ -44,6 +44,8 @@ interface LoadRow {
   papers: number;
   /** Worker-side: read + JSON parse + IndexedDB writes (meta.loadMs). */
   loadMs: number;
+  /** Of loadMs, waiting for packaged files (meta.readWaitMs); the rest is IndexedDB writes. */
+  readWaitMs: number;
   /** From browser launch until an extension page sees the digest loaded. */
   launchToReadyMs: number;
   /** `stats` replies received while the load was running, and their latency. */
@@ -90,7 +92,7 @@ async function benchScanRealDigest(): Promise<LoadRow> {
     const titles = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR)).papers.map((p) => p.title);
     await waitFor(async () => ((await sendFrom(page, 'stats', {})).value as { loadingProgress: number | null } | undefined)?.loadingProgress === null, 'the real digest to load');
     const scanMs = await medianScanMs(page, titles);
-    return { papers: titles.length, loadMs: Number.NaN, launchToReadyMs: Number.NaN, answeredDuringLoad: 0, medianReplyMs: Number.NaN, maxReplyMs: Number.NaN, scanMs };
+    return { papers: titles.length, loadMs: Number.NaN, readWaitMs: Number.NaN, launchToReadyMs: Number.NaN, answeredDuringLoad: 0, medianReplyMs: Number.NaN, maxReplyMs: Number.NaN, scanMs };
   } finally {
     await session.close();
   }
@@ -124,20 +126,21 @@ async function benchLoad(count: number): Promise<LoadRow> {
     }
     const launchToReadyMs = performance.now() - launchedAt;
     const scanMs = await medianScanMs(page, generatePapers(count).map((p) => p.title));
-    const loadMs = await session.worker.evaluate(
+    const { loadMs, readWaitMs } = await session.worker.evaluate(
       () =>
-        new Promise<number>((resolveLoad, reject) => {
+        new Promise<{ loadMs: number; readWaitMs: number }>((resolveLoad, reject) => {
           const open = indexedDB.open('paperpeek');
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const request = open.result.transaction('meta').objectStore('meta').get('bundledDigest');
-            request.onsuccess = () => resolveLoad((request.result as { value: { loadMs: number } }).value.loadMs);
+            request.onsuccess = () => resolveLoad((request.result as { value: { loadMs: number; readWaitMs: number } }).value);
           };
         }),
     );
     return {
       papers: count,
       loadMs,
+      readWaitMs,
       launchToReadyMs,
       answeredDuringLoad,
       medianReplyMs: median(latencies),
@@ -153,6 +156,7 @@ function formatLoadTable(rows: LoadRow[]): string {
   const header = [
     'papers',
     'load ms (worker)',
+    'of which waiting for files ms',
     'launch->ready ms',
     'stats answered mid-load',
     'median reply ms',
@@ -164,6 +168,7 @@ function formatLoadTable(rows: LoadRow[]): string {
   const lines = rows.map((r) => [
     String(r.papers),
     Number.isNaN(r.loadMs) ? '-' : r.loadMs.toFixed(0),
+    Number.isNaN(r.readWaitMs) ? '-' : r.readWaitMs.toFixed(0),
     Number.isNaN(r.launchToReadyMs) ? '-' : r.launchToReadyMs.toFixed(0),
     String(r.answeredDuringLoad),
     Number.isNaN(r.medianReplyMs) ? '-' : r.medianReplyMs.toFixed(1),

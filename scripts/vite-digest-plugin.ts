@@ -7,6 +7,7 @@ import type { Plugin } from 'vite';
 import { formatProblem } from '../src/shared/types';
 import { bundleDigests, digestFilesIn, type DigestBundle } from './digest-files';
 import { bucketCountFor, bucketize } from '../src/shared/paper-buckets';
+import { packBucket } from '../src/shared/packed-buckets';
 import { buildRelated, packRelated, packedToJson } from '../src/shared/related';
 import { gzipSync } from 'node:zlib';
 import { packageSearchIndex } from '../src/shared/search-indexer';
@@ -22,8 +23,14 @@ export const BUCKETS_PER_PART = 80;
  * worker gunzips with the browser's native DecompressionStream.
  */
 export const digestPartPath = (index: number): string => `digest/part-${String(index).padStart(3, '0')}.json.gz`;
-/** Every paper's related papers, computed at build time (src/shared/related). */
-export const RELATED_PATH = 'digest/related.json';
+/**
+ * A part's paper buckets, each packed as src/shared/packed-buckets.ts reads it
+ * (raw DEFLATE of its papers' JSON), end to end in the order the part's JSON
+ * lists them. The worker stores these bytes as they are.
+ */
+export const digestPapersPath = (index: number): string => `digest/papers-${String(index).padStart(3, '0')}.bin`;
+/** Every paper's related papers, computed at build time (src/shared/related); gzipped like the parts (13 MB of JSON at 100k). */
+export const RELATED_PATH = 'digest/related.json.gz';
 
 /** The related-papers pack of the bundle, as packaged JSON (with the digest version, checked on load). */
 function packageRelated(bundle: DigestBundle): string {
@@ -47,31 +54,39 @@ function packageSearch(bundle: DigestBundle): { path: string; source: string }[]
  * The bundled digest as the worker writes it: papers already grouped into the
  * buckets of src/shared/paper-buckets.ts, split into parts of BUCKETS_PER_PART.
  */
-function packageParts(bundle: DigestBundle): { bucketCount: number; parts: string[] } {
+async function packageParts(bundle: DigestBundle): Promise<Packaged> {
   const bucketCount = bucketCountFor(bundle.papers.length);
   const { paperBuckets, keyBuckets } = bucketize(bundle.papers, bucketCount);
-  const parts: string[] = [];
+  const parts: Packaged['parts'] = [];
   for (let start = 0; start < bucketCount; start += BUCKETS_PER_PART) {
-    parts.push(
-      JSON.stringify({
+    const packed = await Promise.all(paperBuckets.slice(start, start + BUCKETS_PER_PART).map(packBucket));
+    parts.push({
+      json: JSON.stringify({
         version: bundle.version,
         bucketCount,
-        paperBuckets: paperBuckets.slice(start, start + BUCKETS_PER_PART),
+        paperBuckets: packed.map(({ bucket, ids, titles, packed: bytes }) => ({ bucket, length: bytes.length, ids, titles })),
         keyBuckets: keyBuckets.slice(start, start + BUCKETS_PER_PART),
       }),
-    );
+      papers: Buffer.concat(packed.map(({ packed: bytes }) => bytes)),
+    });
   }
   return { bucketCount, parts };
 }
 
+interface Packaged {
+  bucketCount: number;
+  /** Per part: its JSON, and its paper buckets packed end to end. */
+  parts: { json: string; papers: Buffer }[];
+}
+
 export function digestPlugin(seedsDir: string): Plugin {
   let bundle: DigestBundle | undefined;
-  let packaged: { bucketCount: number; parts: string[] } | undefined;
+  let packaged: Packaged | undefined;
   let related: string | undefined;
   let searchFiles: { path: string; source: string }[] = [];
   return {
     name: 'paperpeek-digest',
-    buildStart() {
+    async buildStart() {
       const files = digestFilesIn(seedsDir);
       if (files.length === 0) this.error(`no digest files (*.txt) in ${seedsDir}`);
       bundle = bundleDigests(files);
@@ -80,7 +95,7 @@ export function digestPlugin(seedsDir: string): Plugin {
       if (errors.length > 0) {
         this.error(`the digest has ${errors.length} error(s):\n${errors.map(formatProblem).join('\n')}`);
       }
-      packaged = packageParts(bundle);
+      packaged = await packageParts(bundle);
       related = packageRelated(bundle);
       searchFiles = packageSearch(bundle);
       for (const file of files) this.addWatchFile(file);
@@ -96,13 +111,17 @@ export function digestPlugin(seedsDir: string): Plugin {
         count: bundle.papers.length,
         bucketCount: packaged.bucketCount,
         partPaths: packaged.parts.map((_, i) => digestPartPath(i)),
+        papersPaths: packaged.parts.map((_, i) => digestPapersPath(i)),
         relatedPath: RELATED_PATH,
       };
       return `export const bundledDigest = ${JSON.stringify(info)};`;
     },
     generateBundle() {
-      packaged?.parts.forEach((source, i) => this.emitFile({ type: 'asset', fileName: digestPartPath(i), source: gzipSync(source) }));
-      if (related) this.emitFile({ type: 'asset', fileName: RELATED_PATH, source: related });
+      packaged?.parts.forEach(({ json, papers }, i) => {
+        this.emitFile({ type: 'asset', fileName: digestPartPath(i), source: gzipSync(json) });
+        this.emitFile({ type: 'asset', fileName: digestPapersPath(i), source: papers });
+      });
+      if (related) this.emitFile({ type: 'asset', fileName: RELATED_PATH, source: gzipSync(related) });
       for (const { path, source } of searchFiles) this.emitFile({ type: 'asset', fileName: path, source: isCompressed(path) ? gzipSync(source) : source });
     },
   };

@@ -13,7 +13,9 @@ declare module 'virtual:paperpeek-digest' {
      * for long, and the next one is read while the last one is written.
      */
     partPaths: string[];
-    /** Packaged JSON of every paper's related papers (src/shared/related, packedToJson). */
+    /** Each part's paper buckets, packed (src/shared/packed-buckets.ts) end to end, as the part's JSON places them. */
+    papersPaths: string[];
+    /** Packaged gzipped JSON of every paper's related papers (src/shared/related, packedToJson). */
     relatedPath: string;
   };
 }

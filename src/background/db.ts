@@ -5,6 +5,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
+import type { StoredPaperBucket } from '../shared/packed-buckets';
 import type { ImportSummary } from '../shared/digest-import';
 import type { IndexedPaper, SavedPaper } from '../shared/types';
 
@@ -22,6 +23,8 @@ export interface BundledDigestMeta {
   loadedAt: number;
   /** How long the load took (read, parse and write), for diagnostics and benchmarks. */
   loadMs: number;
+  /** Of loadMs, the time spent waiting for packaged files (read, gunzip, parse), the rest being writes; absent in older records. */
+  readWaitMs?: number;
 }
 
 /** A digest the reader imported, as the options page lists it. */
@@ -50,7 +53,8 @@ export function openLoaderConnection(name: string = DATABASE_NAME): PaperPeekDat
 }
 
 export class PaperPeekDatabase extends Dexie {
-  paperBuckets!: EntityTable<PaperBucket, 'bucket'>;
+  /** The bundled digest's papers: packed buckets (src/shared/packed-buckets.ts). */
+  paperBuckets!: EntityTable<StoredPaperBucket, 'bucket'>;
   keyBuckets!: EntityTable<KeyBucket, 'bucket'>;
   saved!: EntityTable<SavedPaper, 'id'>;
   meta!: EntityTable<MetaRow, 'name'>;

@@ -11,7 +11,8 @@
  *
  * The reading list is never touched: saved papers keep their own copy of the text.
  */
-import type { KeyBucket, PaperBucket } from '../shared/paper-buckets';
+import type { KeyBucket } from '../shared/paper-buckets';
+import { paperCountOf, type PackedPaperBucket, type StoredPaperBucket } from '../shared/packed-buckets';
 import type { PackedRelated } from '../shared/related';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 
@@ -42,9 +43,9 @@ export interface BundledDigestInfo {
   bucketCount: number;
 }
 
-/** One packaged file of the bundled digest: a range of both bucket stores. */
+/** One packaged part of the bundled digest: a range of both bucket stores. */
 export interface DigestPart {
-  paperBuckets: PaperBucket[];
+  paperBuckets: StoredPaperBucket[];
   keyBuckets: KeyBucket[];
 }
 
@@ -83,15 +84,21 @@ export function createDigestLoader(
     const signatures = new Set<number>();
     const related = readRelated(); // read while the parts are written
     related.catch(() => undefined);
+    // Time spent waiting for the next part, as opposed to writing (for benchmarks).
+    let readWaitMs = 0;
+    let waitFrom = Date.now();
     for await (const part of readParts()) {
+      readWaitMs += Date.now() - waitFrom;
       for (const bucket of part.keyBuckets) for (const entry of bucket.entries) signatures.add(entry[5]);
       await db.transaction('rw', db.paperBuckets, db.keyBuckets, async () => {
         await db.paperBuckets.bulkPut(part.paperBuckets);
         await db.keyBuckets.bulkPut(part.keyBuckets);
       });
-      written += part.paperBuckets.reduce((sum, bucket) => sum + bucket.papers.length, 0);
+      written += part.paperBuckets.reduce((sum, bucket) => sum + paperCountOf(bucket), 0);
       fraction = Math.min(1, written / Math.max(1, info.count));
+      waitFrom = Date.now();
     }
+    readWaitMs += Date.now() - waitFrom;
     if (written !== info.count) {
       throw new Error(`the packaged digest holds ${written} papers, the build announced ${info.count}`);
     }
@@ -106,12 +113,15 @@ export function createDigestLoader(
     // Drop buckets a larger previous digest had beyond this one's range, and
     // record the version, in one transaction.
     // Awaited outside the transaction: IndexedDB commits a transaction that waits on anything else.
+    waitFrom = Date.now();
     const pack = await related;
+    readWaitMs += Date.now() - waitFrom;
     await db.transaction('rw', db.paperBuckets, db.keyBuckets, db.meta, async () => {
       await db.paperBuckets.where('bucket').aboveOrEqual(info.bucketCount).delete();
       // Key buckets number twice as many: openings, then skip entries (paper-buckets.ts).
       await db.keyBuckets.where('bucket').aboveOrEqual(2 * info.bucketCount).delete();
       record.loadMs = Date.now() - startedAt;
+      record.readWaitMs = readWaitMs;
       const stored: StoredSignatures = { version: info.version, signatures: Uint32Array.from(signatures) };
       await db.meta.put({ name: SIGNATURES_META_KEY, value: stored });
       if (pack) await db.meta.put({ name: RELATED_META_KEY, value: { version: info.version, pack } satisfies StoredRelated });
@@ -153,13 +163,38 @@ export function createDigestLoader(
   };
 }
 
-/** Checks a packaged part's shape and version before any of it is written. */
-export function parseDigestPart(json: unknown, info: BundledDigestInfo): DigestPart {
+/**
+ * Checks a packaged part's shape and version before any of it is written. A part
+ * is its JSON (the key buckets, and where each packed paper bucket lies) and the
+ * packed paper buckets end to end (`papers`, see src/shared/packed-buckets.ts).
+ */
+export function parseDigestPart(json: unknown, papers: ArrayBuffer, info: BundledDigestInfo): DigestPart {
   if (typeof json !== 'object' || json === null) throw new Error('a bundled digest part is not a JSON object');
   const { version, bucketCount, paperBuckets, keyBuckets } = json as Record<string, unknown>;
   if (version !== info.version || bucketCount !== info.bucketCount) {
     throw new Error(`bundled digest part ${String(version)}/${String(bucketCount)} does not match the build (${info.version}/${info.bucketCount})`);
   }
   if (!Array.isArray(paperBuckets) || !Array.isArray(keyBuckets)) throw new Error('a bundled digest part has no buckets');
-  return { paperBuckets: paperBuckets as PaperBucket[], keyBuckets: keyBuckets as KeyBucket[] };
+  const rows: PackedPaperBucket[] = [];
+  let offset = 0;
+  for (const placed of paperBuckets as unknown[]) {
+    const { bucket, length, ids, titles } = (placed ?? {}) as Record<string, unknown>;
+    if (!isIndex(bucket) || bucket >= info.bucketCount || !isIndex(length) || offset + length > papers.byteLength) {
+      throw new Error(`a bundled digest part places paper bucket ${String(bucket)} (${String(length)} bytes at ${offset}) outside its ${papers.byteLength} packed bytes`);
+    }
+    if (!isStrings(ids) || !isStrings(titles) || ids.length !== titles.length) throw new Error(`a bundled digest part lists no ids and titles for paper bucket ${bucket}`);
+    // A copy, not a view: IndexedDB would store a view's whole buffer.
+    rows.push({ bucket, ids, titles, packed: new Uint8Array(papers.slice(offset, offset + length)) });
+    offset += length;
+  }
+  if (offset !== papers.byteLength) throw new Error(`a bundled digest part's packed papers hold ${papers.byteLength - offset} bytes no bucket claims`);
+  return { paperBuckets: rows, keyBuckets: keyBuckets as KeyBucket[] };
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isIndex(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }

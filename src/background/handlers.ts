@@ -17,7 +17,7 @@ import {
 } from '../shared/protocol';
 import { fail, ok, type Result } from '../shared/result';
 import type { SavedPaper } from '../shared/types';
-import { findPaper, findPapers, toPaper } from './papers';
+import { findPaper, findTitles, toPaper } from './papers';
 import { BUNDLED_META_KEY, type DigestLoader } from './digest-loader';
 import type { BundledDigestMeta, PaperPeekDatabase } from './db';
 import { createTitleMatcher } from './title-matcher';
@@ -88,13 +88,13 @@ export function createHandlers(
   /** A paper's related papers with their titles: one pack read (cached) and one bulkGet. */
   async function relatedOf(corpus: Corpus, id: string): Promise<RelatedPaper[]> {
     const neighbours = (await relatedPapers.neighbours(corpus, id)).slice(0, RELATED_SHOWN);
-    const papers = await findPapers(
+    const titles = await findTitles(
       db,
       corpus,
       neighbours.map((n) => n.id),
     );
     return neighbours.flatMap((n) => {
-      const title = papers.get(n.id)?.title;
+      const title = titles.get(n.id);
       return title ? [{ id: n.id, title, reason: n.reason }] : [];
     });
   }

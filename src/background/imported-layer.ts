@@ -19,6 +19,7 @@
  * transaction (imports.ts), so a scan never sees half a layer.
  */
 import { bucketCountFor, bucketize, keyBucketOf, paperBucketOf, type KeyBucket, type PaperBucket } from '../shared/paper-buckets';
+import { papersOf, titlesOf, type StoredPaperBucket } from '../shared/packed-buckets';
 import { buildRelated, packRelated, type PackedRelated } from '../shared/related';
 import { hashToBase36 } from '../shared/hash';
 import { KEY_MAIN, TITLE_INDEX_FORMAT } from '../shared/title-index';
@@ -84,14 +85,14 @@ export async function layerIdsAmong(db: PaperPeekDatabase, layer: ImportedLayerM
 }
 
 async function idsInBuckets(
-  table: { bulkGet(keys: number[]): Promise<(PaperBucket | undefined)[]> },
+  table: { bulkGet(keys: number[]): Promise<(StoredPaperBucket | undefined)[]> },
   bucketCount: number,
   ids: readonly string[],
 ): Promise<Set<string>> {
   const wanted = new Set(ids);
   const found = new Set<string>();
   const numbers = [...new Set(ids.map((id) => paperBucketOf(id, bucketCount)))].sort((a, b) => a - b);
-  for await (const row of bucketRows(table, numbers)) for (const paper of row.papers) if (wanted.has(paper.id)) found.add(paper.id);
+  for await (const row of bucketRows(table, numbers)) for (const paper of titlesOf(row)) if (wanted.has(paper.id)) found.add(paper.id);
   return found;
 }
 
@@ -108,9 +109,8 @@ export async function importedPapers(db: PaperPeekDatabase, records: readonly Im
 /** Every paper of the bundled digest (for recomputing related papers over the whole corpus). */
 async function allBundledPapers(db: PaperPeekDatabase): Promise<IndexedPaper[]> {
   const papers: IndexedPaper[] = [];
-  await db.paperBuckets.each((bucket) => {
-    for (const paper of bucket.papers) papers.push(paper);
-  });
+  // Read first, then inflated: inflating inside `each` would outlive its transaction.
+  for (const bucket of await db.paperBuckets.toArray()) papers.push(...(await papersOf(bucket)));
   return papers;
 }
 

@@ -14,7 +14,7 @@ import {
   notifyAllTabs,
   onInstalledOrUpdated,
   openExtensionTab,
-  readPackagedJson,
+  readPackagedBytes,
   readPackagedText,
   syncStorageArea,
 } from '../platform/extension-api';
@@ -72,14 +72,18 @@ void loader.whenReady().catch(reportLoadFailure);
 
 /** Yields the packaged digest part by part, reading the next while the last is written. */
 async function* readBundledParts(): AsyncGenerator<DigestPart> {
-  // Parts are gzipped (scripts/vite-digest-plugin.ts); readPackagedText gunzips a `.gz` file.
-  const read = (path: string) => readPackagedText(path).then((text) => parseDigestPart(JSON.parse(text) as unknown, bundledDigest));
-  const paths = bundledDigest.partPaths;
-  let next = paths[0] === undefined ? undefined : read(paths[0]);
-  for (let i = 0; i < paths.length && next; i++) {
+  // A part's JSON is gzipped (scripts/vite-digest-plugin.ts; readPackagedText gunzips
+  // a `.gz` file); its packed papers are written as they are, never parsed here.
+  const read = async (i: number) => {
+    const [text, papers] = await Promise.all([readPackagedText(bundledDigest.partPaths[i] as string), readPackagedBytes(bundledDigest.papersPaths[i] as string)]);
+    return parseDigestPart(JSON.parse(text) as unknown, papers, bundledDigest);
+  };
+  const count = bundledDigest.partPaths.length;
+  if (bundledDigest.papersPaths.length !== count) throw new Error(`the build packaged ${count} digest parts but ${bundledDigest.papersPaths.length} packed paper files`);
+  let next = count === 0 ? undefined : read(0);
+  for (let i = 0; i < count && next; i++) {
     const current = next;
-    const following = paths[i + 1];
-    next = following === undefined ? undefined : read(following);
+    next = i + 1 < count ? read(i + 1) : undefined;
     // Keep a failed prefetch from being reported as unhandled; awaiting it still throws.
     next?.catch(() => undefined);
     yield await current;
@@ -88,7 +92,7 @@ async function* readBundledParts(): AsyncGenerator<DigestPart> {
 
 /** Reads the packaged related-papers pack, checked against this build's digest version. */
 async function readBundledRelated(): Promise<PackedRelated> {
-  const json = (await readPackagedJson(bundledDigest.relatedPath)) as { version?: unknown; related?: unknown };
+  const json = JSON.parse(await readPackagedText(bundledDigest.relatedPath)) as { version?: unknown; related?: unknown };
   if (json.version !== bundledDigest.version) throw new Error('the packaged related papers belong to another digest');
   return packedFromJson(json.related as PackedRelatedJson);
 }

@@ -54,20 +54,19 @@ export const extensionIdentity = (): { runtimeId: string; extensionOrigin: strin
   extensionOrigin: browser.runtime.getURL(''),
 });
 
-/** Fetches a file packaged with the extension (never the network). */
-export async function readPackagedJson(path: string): Promise<unknown> {
-  const url = browser.runtime.getURL(path);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`cannot read packaged file ${path}: HTTP ${response.status}`);
-  return response.json() as Promise<unknown>;
-}
-
 /** Fetches a packaged text file (never the network); a `.gz` file is gunzipped. */
 export async function readPackagedText(path: string): Promise<string> {
   const response = await fetch(browser.runtime.getURL(path));
   if (!response.ok) throw new Error(`cannot read packaged file ${path}: HTTP ${response.status}`);
   if (!path.endsWith('.gz') || !response.body) return response.text();
   return new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+}
+
+/** Fetches a packaged binary file (never the network). */
+export async function readPackagedBytes(path: string): Promise<ArrayBuffer> {
+  const response = await fetch(browser.runtime.getURL(path));
+  if (!response.ok) throw new Error(`cannot read packaged file ${path}: HTTP ${response.status}`);
+  return response.arrayBuffer();
 }
 
 /** Accepts content scripts' lifeline ports (see content-runtime.ts); they carry no messages. */

@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,19 +59,27 @@ describe('Chrome build', () => {
     }
   });
 
-  it('bundles the digest as a packaged file with all 81 papers', () => {
-    const parts = readdirSync(join(DIST, 'digest'))
-      .filter((name) => name.startsWith('part-'))
-      .map(
-      (name) => JSON.parse(gunzipSync(readFileSync(join(DIST, 'digest', name))).toString('utf8')) as { paperBuckets: { papers: { title: string }[] }[] },
-    );
-    const titles = parts.flatMap((part) => part.paperBuckets.flatMap((bucket) => bucket.papers.map((p) => p.title)));
+  it('bundles the digest as packaged parts with all 81 papers', () => {
+    const names = readdirSync(join(DIST, 'digest'));
+    const parts = names.filter((name) => name.startsWith('part-')).sort();
+    expect(names.filter((name) => name.startsWith('papers-')).sort()).toEqual(parts.map((name) => name.replace('part-', 'papers-').replace('.json.gz', '.bin')));
+    const titles = parts.flatMap((name) => {
+      const json = JSON.parse(gunzipSync(readFileSync(join(DIST, 'digest', name))).toString('utf8')) as { paperBuckets: { ids: string[]; length: number }[] };
+      const packed = readFileSync(join(DIST, 'digest', name.replace('part-', 'papers-').replace('.json.gz', '.bin')));
+      let offset = 0;
+      return json.paperBuckets.flatMap(({ ids, length }) => {
+        // Raw DEFLATE of each bucket's papers, end to end (src/shared/packed-buckets.ts).
+        const papers = JSON.parse(inflateRawSync(packed.subarray(offset, (offset += length))).toString('utf8')) as { id: string; title: string }[];
+        expect(papers.map((p) => p.id)).toEqual(ids);
+        return papers.map((p) => p.title);
+      });
+    });
     expect(titles).toHaveLength(81);
     expect(titles).toContain('Pointer Networks');
   });
 
   it('bundles related papers for every paper, none listing itself', () => {
-    const packaged = readJson(join(DIST, 'digest', 'related.json')) as { related: PackedRelatedJson };
+    const packaged = JSON.parse(gunzipSync(readFileSync(join(DIST, 'digest', 'related.json.gz'))).toString('utf8')) as { related: PackedRelatedJson };
     const pack = packedFromJson(packaged.related);
     const ids = execFileSync('npx', ['tsx', 'scripts/digest-cli.ts', 'list'], { cwd: ROOT, encoding: 'utf8' })
       .trim()

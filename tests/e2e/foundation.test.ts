@@ -103,7 +103,8 @@ describe('extension in Chromium', () => {
                   if (!meta.result) return resolve(0); // still loading
                   const req = db.transaction('paperBuckets').objectStore('paperBuckets').getAll();
                   req.onsuccess = () =>
-                    resolve((req.result as { papers: unknown[] }[]).reduce((n, bucket) => n + bucket.papers.length, 0));
+                    // Bundled buckets are packed (src/shared/packed-buckets.ts), with their ids beside.
+                    resolve((req.result as { ids: string[]; packed: Uint8Array }[]).reduce((n, bucket) => n + (bucket.packed.length > 0 ? bucket.ids.length : 0), 0));
                 };
               };
             }),

@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaperPeekDatabase } from '../../src/background/db';
-import { BUNDLED_META_KEY, RETRY_AFTER_MS, createDigestLoader, type BundledDigestInfo, type DigestPart } from '../../src/background/digest-loader';
+import { BUNDLED_META_KEY, RETRY_AFTER_MS, createDigestLoader, parseDigestPart, type BundledDigestInfo, type DigestPart } from '../../src/background/digest-loader';
 import { createHandlers } from '../../src/background/handlers';
-import { bucketize, bucketCountFor } from '../../src/shared/paper-buckets';
+import { bucketize, bucketCountFor, type PaperBucket } from '../../src/shared/paper-buckets';
+import { packBucket, papersOf, titlesOf, type PackedPaperBucket } from '../../src/shared/packed-buckets';
 import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
 import type { IndexedPaper } from '../../src/shared/types';
 import type { Result } from '../../src/shared/result';
@@ -20,21 +21,33 @@ function paper(title: string, abstract = `Abstract of ${title}.`): IndexedPaper 
   };
 }
 
-/** A packaged digest as the build makes it: bucketed, split into parts of `bucketsPerPart`. */
+/** A packaged digest as the build makes it: bucketed, papers packed, split into parts of `bucketsPerPart`. */
 function packaged(version: string, papers: IndexedPaper[], bucketsPerPart = 2, bucketCount = bucketCountFor(papers.length)) {
   const info: BundledDigestInfo = { version, digestDate: 'Mar 13', count: papers.length, bucketCount };
   const { paperBuckets, keyBuckets } = bucketize(structuredClone(papers), bucketCount);
   const parts: DigestPart[] = [];
   for (let start = 0; start < bucketCount; start += bucketsPerPart) {
-    parts.push({
-      paperBuckets: paperBuckets.slice(start, start + bucketsPerPart),
-      keyBuckets: keyBuckets.slice(start, start + bucketsPerPart),
-    });
+    parts.push({ paperBuckets: paperBuckets.slice(start, start + bucketsPerPart), keyBuckets: keyBuckets.slice(start, start + bucketsPerPart) });
   }
+  /** Part `i` with its papers packed, as parseDigestPart hands it to the loader. */
+  const packedPart = async (i: number): Promise<DigestPart> => {
+    const part = parts[i] as DigestPart;
+    return { ...part, paperBuckets: await Promise.all(part.paperBuckets.map((bucket) => packBucket(bucket as PaperBucket))) };
+  };
   async function* read(): AsyncGenerator<DigestPart> {
-    yield* parts;
+    for (let i = 0; i < parts.length; i++) yield await packedPart(i);
   }
-  return { info, parts, read };
+  return { info, parts, packedPart, read };
+}
+
+function concat(arrays: Uint8Array[]): ArrayBuffer {
+  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out.buffer;
 }
 
 function unwrap<T>(result: Result<T>): T {
@@ -54,7 +67,7 @@ afterEach(async () => {
 
 async function storedIds(): Promise<string[]> {
   const buckets = await db.paperBuckets.toArray();
-  return buckets.flatMap((bucket) => bucket.papers.map((p) => p.id)).sort();
+  return (await Promise.all(buckets.map(papersOf))).flat().map((p) => p.id).sort();
 }
 
 const digestV1 = [paper('Pointer Networks'), paper('Deep Model Assembling'), paper('Order Matters: Sequence to sequence for sets')];
@@ -120,7 +133,7 @@ describe('bundled digest loading', () => {
     expect(big.parts.length).toBeGreaterThan(3);
     // The worker dies after the first packaged part was written.
     async function* dying(): AsyncGenerator<DigestPart> {
-      yield big.parts[0] as DigestPart;
+      yield await big.packedPart(0);
       throw new Error('worker stopped');
     }
     await expect(createDigestLoader(db, big.info, dying).whenReady()).rejects.toThrow('worker stopped');
@@ -137,6 +150,40 @@ describe('bundled digest loading', () => {
     const loader = createDigestLoader(db, { ...v1.info, count: 5 }, v1.read);
     await expect(loader.whenReady()).rejects.toThrow('holds 3 papers, the build announced 5');
     expect(await db.meta.get(BUNDLED_META_KEY)).toBeUndefined();
+  });
+
+  it('reads a packaged part as the build lays it out, and names what is wrong with a broken one', async () => {
+    const v1 = packaged('v1', synthetic(200), 4);
+    const rows = (await v1.packedPart(0)).paperBuckets as PackedPaperBucket[];
+    const papers = concat(rows.map((row) => row.packed));
+    const json = { version: 'v1', bucketCount: v1.info.bucketCount, paperBuckets: rows.map(({ bucket, ids, titles, packed }) => ({ bucket, length: packed.length, ids, titles })), keyBuckets: [] };
+    const part = parseDigestPart(json, papers, v1.info);
+    expect(await Promise.all(part.paperBuckets.map(papersOf))).toEqual(v1.parts[0]?.paperBuckets.map((bucket) => (bucket as PaperBucket).papers));
+    // A row holds its own bytes, not a view of the part's buffer (IndexedDB would store all of it).
+    expect((part.paperBuckets[1] as PackedPaperBucket).packed.buffer.byteLength).toBe(rows[1]?.packed.length);
+
+    expect(() => parseDigestPart(json, papers.slice(0, papers.byteLength - 1), v1.info)).toThrow(/outside its \d+ packed bytes/);
+    expect(() => parseDigestPart(json, concat([new Uint8Array(papers), new Uint8Array(3)]), v1.info)).toThrow('hold 3 bytes no bucket claims');
+    const whole = { ...(json.paperBuckets[0] as object), length: papers.byteLength };
+    expect(() => parseDigestPart({ ...json, paperBuckets: [{ ...whole, bucket: v1.info.bucketCount }] }, papers, v1.info)).toThrow(
+      `places paper bucket ${v1.info.bucketCount} (${papers.byteLength} bytes at 0) outside`,
+    );
+    expect(() => parseDigestPart({ ...json, paperBuckets: [{ ...whole, titles: undefined }] }, papers, v1.info)).toThrow('lists no ids and titles for paper bucket');
+    expect(() => parseDigestPart({ ...json, version: 'v0' }, papers, v1.info)).toThrow('does not match the build');
+    await expect(papersOf({ bucket: 7, ids: ['a'], titles: ['A'], packed: new Uint8Array([1, 2, 3]) })).rejects.toThrow('paper bucket 7 is corrupt');
+    const row = rows[0] as PackedPaperBucket;
+    await expect(papersOf({ ...row, ids: [...row.ids, 'extra'] })).rejects.toThrow(`paper bucket ${row.bucket} does not hold its ${row.ids.length + 1} papers`);
+    expect(titlesOf(row)).toEqual((await papersOf(row)).map(({ id, title }) => ({ id, title })));
+  });
+
+  it('reads papers from buckets a database written before packing holds', async () => {
+    const v1 = packaged('v1', digestV1);
+    const loader = createDigestLoader(db, v1.info, v1.read);
+    await loader.whenReady();
+    // Rows as an older version wrote them: papers as objects.
+    await db.paperBuckets.bulkPut(bucketize(structuredClone(digestV1), v1.info.bucketCount).paperBuckets);
+    const h = createHandlers(db, loader);
+    expect(unwrap(await h.getPaper({ id: paperIdForTitle('Pointer Networks') }, 'content-script')).paper?.title).toBe('Pointer Networks');
   });
 
   it('does not re-read a failing package for every request, but retries after a pause', async () => {

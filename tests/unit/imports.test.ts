@@ -4,6 +4,7 @@ import { PaperPeekDatabase } from '../../src/background/db';
 import { createDigestLoader, type BundledDigestInfo, type DigestPart } from '../../src/background/digest-loader';
 import { createHandlers, type Handlers } from '../../src/background/handlers';
 import { IMPORTED_LAYER_KEY, createImportCatalog } from '../../src/background/imports';
+import { packBucket } from '../../src/shared/packed-buckets';
 import { bucketCountFor, bucketize } from '../../src/shared/paper-buckets';
 import { digestContentId, IMPORT_CHUNK_PAPERS } from '../../src/shared/digest-import';
 import { parseDigest } from '../../src/shared/digest-parser';
@@ -22,7 +23,8 @@ function packaged(version: string, papers: IndexedPaper[]) {
   const info: BundledDigestInfo = { version, digestDate: 'Mar 13', count: papers.length, bucketCount };
   const { paperBuckets, keyBuckets } = bucketize(structuredClone(papers), bucketCount);
   async function* read(): AsyncGenerator<DigestPart> {
-    yield { paperBuckets, keyBuckets };
+    // Packed as the build packs the bundled digest.
+    yield { paperBuckets: await Promise.all(paperBuckets.map(packBucket)), keyBuckets };
   }
   return { info, read };
 }

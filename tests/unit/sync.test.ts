@@ -5,6 +5,7 @@ import { createDigestLoader, type DigestPart } from '../../src/background/digest
 import { createHandlers, type Handlers } from '../../src/background/handlers';
 import { createImportCatalog } from '../../src/background/imports';
 import { LOCAL_DELAY_MS, createSyncEngine, type SyncArea, type SyncEngine, type SyncTimers } from '../../src/background/sync';
+import { packBucket } from '../../src/shared/packed-buckets';
 import { bucketCountFor, bucketize } from '../../src/shared/paper-buckets';
 import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
 import type { Result } from '../../src/shared/result';
@@ -247,7 +248,8 @@ function device(service: FakeSyncService, clock: ManualClock, papers: IndexedPap
   const bucketCount = bucketCountFor(papers.length);
   const { paperBuckets, keyBuckets } = bucketize(structuredClone(papers), bucketCount);
   const loader = createDigestLoader(db, { version: 'v1', digestDate: 'Mar 13', count: papers.length, bucketCount }, async function* () {
-    yield { paperBuckets, keyBuckets } satisfies DigestPart;
+    // Packed as the build packs the bundled digest: the merge then reads papers inside its transaction.
+    yield { paperBuckets: await Promise.all(paperBuckets.map(packBucket)), keyBuckets } satisfies DigestPart;
   });
   const catalog = createImportCatalog(db, loader, clock.now);
   const engine = createSyncEngine(db, catalog, service.area(), clock);
