@@ -1,7 +1,8 @@
 /**
  * Vite plugin that parses the digest files at build time, fails the build on any
- * error with the parser's `file:line: message`, emits the papers as a packaged
- * JSON file and exposes its version to the worker as `virtual:paperpeek-digest`.
+ * error with the parser's `file:line: message`, emits the papers as packaged
+ * parts (bucketed, the papers packed) and exposes their paths and version to the
+ * worker as `virtual:paperpeek-digest`.
  */
 import type { Plugin } from 'vite';
 import { formatProblem } from '../src/shared/types';
@@ -15,12 +16,12 @@ import { isCompressed } from '../src/shared/search-postings';
 
 const VIRTUAL_ID = 'virtual:paperpeek-digest';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
-/** Buckets per packaged file: ~5,000 papers, ~7 MB of JSON, parsed in well under 100 ms. */
+/** Buckets per packaged part: ~5,000 papers; the part's JSON (~1 MB: key buckets, ids and titles) parses in well under 100 ms. */
 export const BUCKETS_PER_PART = 80;
 /**
- * A packaged part of the digest, gzip-compressed: reading an extension file runs
- * at ~20 MB/s here, and 100k papers are 175 MB of JSON, mostly abstracts; the
- * worker gunzips with the browser's native DecompressionStream.
+ * A packaged part's JSON (its key buckets, and where each of its packed paper
+ * buckets lies), gzip-compressed: reading an extension file runs at ~20-30 MB/s
+ * here; the worker gunzips with the browser's native DecompressionStream.
  */
 export const digestPartPath = (index: number): string => `digest/part-${String(index).padStart(3, '0')}.json.gz`;
 /**

@@ -8,7 +8,8 @@ declare module 'virtual:paperpeek-digest' {
     /** Hash buckets per bucket store (see src/shared/paper-buckets.ts). */
     bucketCount: number;
     /**
-     * Packaged JSON files holding the buckets, relative to the extension root.
+     * Packaged gzipped JSON of each part (its key buckets, and where its packed
+     * paper buckets lie in the matching `papersPaths` file), relative to the extension root.
      * Several small files instead of one: each parses without blocking the worker
      * for long, and the next one is read while the last one is written.
      */
