@@ -22,7 +22,15 @@
  * done, because every placement costs the page a style, layout and paint pass.
  */
 import type { Result } from '../shared/result';
-import { MAX_RENDERED_LENGTH, MAX_SCAN_CHARS, MAX_SCAN_UNITS, type RenderedPayload, type ScanPayload } from '../shared/protocol';
+import {
+  MAX_RENDERED_LENGTH,
+  MAX_SCAN_CHARS,
+  MAX_SCAN_UNITS,
+  SPAN_STRIDE,
+  SPAN_UNLESS_RUNNING_TEXT,
+  type RenderedPayload,
+  type ScanPayload,
+} from '../shared/protocol';
 import type { ScanHit } from '../shared/title-scanner';
 import type { ExactReader } from './exact-reader';
 import type * as ExactModule from './exact';
@@ -30,6 +38,7 @@ import { MARK_ATTRIBUTE, MARK_SELECTOR, MARK_TAG } from './marks';
 import { SHADOW_HOST_QUERY, blockOf, isInSkippedSubtree, isSkippedElement } from './page-text';
 import {
   forgetChildCounts,
+  liesOnlyInRunningText,
   locate,
   locatorsOf,
   planChunks,
@@ -190,7 +199,7 @@ export function startPageScanner(
         const spans = spanQueue[0];
         if (spans) {
           locateNext(spans);
-          if (spans.next + 2 >= spans.spans.length) spanQueue.shift();
+          if (spans.next + SPAN_STRIDE > spans.spans.length) spanQueue.shift();
           continue;
         }
         const relocation = relocations.shift();
@@ -410,18 +419,41 @@ export function startPageScanner(
   function locateNext(entry: { units: readonly Unit[]; spans: readonly number[]; next: number }): void {
     const { units, spans } = entry;
     const at = entry.next;
-    entry.next += 3;
+    entry.next += SPAN_STRIDE;
     const unit = units[spans[at] as number];
     const from = spans[at + 1] as number;
     const to = spans[at + 2] as number;
     if (!unit || !(from >= 0 && from < to && to <= unit.text.length)) return;
-    for (const { line, word } of locatorsOf(unit, from, to)) {
-      locateWords(unit.chunk, [word], { row: line.row, rows: unit.rowCount, line: line.text });
-      // Remembered for the line, to locate it again when its chunk is read again.
-      const words = titleLines.get(line.text);
-      if (!words) titleLines.set(line.text, [word]);
-      else if (!words.includes(word)) words.push(word);
+    const locators = locatorsOf(unit, from, to);
+    // Within one line, a title the worker says is taken only standing apart is looked for first.
+    const unlessRunningText = spans[at + 3] === SPAN_UNLESS_RUNNING_TEXT && locators.length === 1;
+    for (const { line, word } of locators) {
+      const row = { row: line.row, rows: unit.rowCount, line: line.text };
+      if (unlessRunningText) {
+        if (!unit.chunk.isConnected) return;
+        const found = new Set<Element>();
+        locate(unit.chunk, word, row, found);
+        const title = unit.text.slice(from, to);
+        let read = false;
+        for (const place of found) {
+          if (liesOnlyInRunningText(place, title)) continue;
+          readExactly(place, false);
+          read = true;
+        }
+        // A line with nothing to mark is not remembered for reading again either.
+        if (read) rememberTitleLine(line.text, word);
+        continue;
+      }
+      locateWords(unit.chunk, [word], row);
+      rememberTitleLine(line.text, word);
     }
+  }
+
+  /** Remembered for the line, to locate it again when its chunk is read again. */
+  function rememberTitleLine(line: string, word: string): void {
+    const words = titleLines.get(line);
+    if (!words) titleLines.set(line, [word]);
+    else if (!words.includes(word)) words.push(word);
   }
 
   function locateWords(chunk: Chunk, words: readonly string[], row: Row | null): void {

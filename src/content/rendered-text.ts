@@ -477,3 +477,49 @@ function holdsLine(element: Element, line: string): boolean {
   if (text.includes(line)) return true;
   return text.replace(/\s+/g, ' ').toLowerCase().includes(line.replace(/\s+/g, ' ').toLowerCase());
 }
+
+/** A letter or digit then a space at the end; a space then a letter or digit at the start (text with spacing collapsed). */
+let wordThenSpace: RegExp | null = null;
+let spaceThenWord: RegExp | null = null;
+
+/**
+ * Whether every occurrence of `title` (as the page rendered it, any case) in
+ * `place` runs on inside one text node, with a word right before or right
+ * after it there (`Learning Pointer Networks for Graphs`). No link, emphasis or
+ * line can then set it apart, so a title that is only taken standing apart
+ * (SPAN_UNLESS_RUNNING_TEXT) cannot be marked there and the exact read is
+ * saved. An occurrence that crosses nodes, or none found, answers false: the
+ * place is read.
+ */
+export function liesOnlyInRunningText(place: Element, title: string): boolean {
+  const wanted = collapseSpaces(title).toLowerCase();
+  if (wanted === '') return false;
+  const total = occurrences(collapseSpaces(place.textContent ?? '').toLowerCase(), wanted).length;
+  if (total === 0) return false;
+  wordThenSpace ??= /[\p{L}\p{N}] $/u;
+  spaceThenWord ??= /^ [\p{L}\p{N}]/u;
+  let runningOn = 0;
+  const walker = (place.ownerDocument ?? document).createTreeWalker(place, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const data = (node as Text).data;
+    if (data.length < wanted.length) continue;
+    const text = collapseSpaces(data).toLowerCase();
+    for (const at of occurrences(text, wanted)) {
+      const before = text.slice(Math.max(0, at - 2), at);
+      const after = text.slice(at + wanted.length, at + wanted.length + 2);
+      if (!wordThenSpace.test(before) && !spaceThenWord.test(after)) return false;
+      runningOn++;
+    }
+  }
+  return runningOn === total;
+}
+
+function collapseSpaces(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+function occurrences(text: string, wanted: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(wanted); at >= 0; at = text.indexOf(wanted, at + 1)) found.push(at);
+  return found;
+}

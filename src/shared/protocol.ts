@@ -36,6 +36,17 @@ export const MAX_SCAN_MARKERS = 4096;
 /** Raw characters per rendered text of a `scanRendered` request (its total is bounded by MAX_SCAN_CHARS). */
 export const MAX_RENDERED_LENGTH = 4000;
 
+/** Numbers per span of a `scanRendered` reply: text index, from, to, and one of the SPAN_ flags. */
+export const SPAN_STRIDE = 4;
+/** A span to read exactly wherever it stands. */
+export const SPAN_ANYWHERE = 0;
+/**
+ * A span whose title can only be marked where it is set off from the words
+ * around it: the page may skip places where every occurrence runs on inside
+ * one text node (src/content/rendered-text.ts liesOnlyInRunningText).
+ */
+export const SPAN_UNLESS_RUNNING_TEXT = 1;
+
 export interface DigestStats {
   papers: number;
   /** The bundled digest's date line as written (`Mar 13`), empty when none. */
@@ -125,8 +136,9 @@ export interface Requests {
   scan: { payload: ScanPayload; reply: { hits: ScanHit[] } };
   /**
    * Where digest titles may stand in text as the page renders it: flat
-   * [text index, from, to) character ranges. Says nothing about which papers;
-   * the page sends those places again as candidates (`scan`).
+   * [text index, from, to, flag] per span (SPAN_STRIDE), character ranges
+   * with a SPAN_ flag. Says nothing about which papers; the page sends those
+   * places again as candidates (`scan`).
    */
   scanRendered: { payload: RenderedPayload; reply: { spans: number[] } };
   getPaper: { payload: { id: string }; reply: { paper: Paper | null; related: RelatedPaper[] } };

@@ -10,7 +10,7 @@
  * 10,000 links out of the page's main thread, which is what the page pays for.
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
-import { MAX_RENDERED_LENGTH } from './protocol';
+import { MAX_RENDERED_LENGTH, SPAN_ANYWHERE, SPAN_UNLESS_RUNNING_TEXT } from './protocol';
 import { mayVouchForWeakTitle } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
 
@@ -44,12 +44,24 @@ function capWords(tokens: Tokens, max: number): Tokens {
 /** Characters of context read around a weak hit: a citation, a quote, `the … paper`. */
 const CONTEXT_CHARS = 120;
 
+/** A word, then spaces on the same line, right before a match; and the same right after it. */
+const WORD_RIGHT_BEFORE = /[\p{L}\p{N}][^\S\n]+$/u;
+const WORD_RIGHT_AFTER = /^[^\S\n]+[\p{L}\p{N}]/u;
+
 /**
- * Hits as flat [text index, from, to) character ranges: three numbers per hit,
- * cheap to send. A short or generic main title (a weak alias, `Learning to
- * Relax`) is only sent where its context can vouch for it (title-context.ts
- * acceptHit): on pages of paper-like text such phrases are everywhere, and
- * each span sent costs the page an exact read.
+ * Hits as flat [text index, from, to, flag] character ranges: SPAN_STRIDE
+ * numbers per hit, cheap to send. A short or generic main title (a weak
+ * alias, `Learning to Relax`) is only sent where its context can vouch for it
+ * (title-context.ts acceptHit): on pages of paper-like text such phrases are
+ * everywhere, and each span sent costs the page an exact read.
+ *
+ * A hit that acceptHit takes only when it stands apart (any main title or
+ * truncation, a generic full title) and that has a word right beside it here,
+ * with no quote, citation or "the … paper" to vouch for it, is flagged
+ * SPAN_UNLESS_RUNNING_TEXT: rendered text hides element boundaries, so the page
+ * still reads it where a link or emphasis may set it off, but not where the
+ * word runs on in the same text node (`Learning Pointer Networks for Graphs`,
+ * one of the 280 of 301 spans that a 10k-link page sent for 20 marks).
  */
 export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], texts: readonly string[]): number[] {
   const spans: number[] = [];
@@ -58,13 +70,18 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
     const from = unit?.starts[hit.start];
     const to = unit?.ends[hit.end - 1];
     if (from === undefined || to === undefined || to <= from) continue;
-    if (hit.kind === 'main' && !hit.distinctive) {
+    const weak = hit.kind === 'main' && !hit.distinctive;
+    const takenOnlyApart = hit.kind !== 'full' || !hit.distinctive;
+    let flag = SPAN_ANYWHERE;
+    if (weak || takenOnlyApart) {
       const text = texts[hit.unit] ?? '';
       const before = text.slice(Math.max(0, from - CONTEXT_CHARS), from);
       const after = text.slice(to, to + CONTEXT_CHARS);
-      if (!mayVouchForWeakTitle(before, after)) continue;
+      const vouched = mayVouchForWeakTitle(before, after);
+      if (weak && !vouched) continue;
+      if (!vouched && (WORD_RIGHT_BEFORE.test(before) || WORD_RIGHT_AFTER.test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;
     }
-    spans.push(hit.unit, from, to);
+    spans.push(hit.unit, from, to, flag);
   }
   return spans;
 }

@@ -129,6 +129,33 @@ describe('page scanner', () => {
     expect(marks()).toEqual([[idOf('Pointer Networks'), 'Pointer Networks']]);
   });
 
+  it('skips the exact read where a generic title runs on inside one text node, and reads it where an element may set it apart', async () => {
+    document.body.innerHTML = `<ul>
+      <li><a href="#">Learning Pointer Networks for Graphs</a></li>
+      <li><a href="#">Pointer Networks for sorting, revisited</a></li>
+      <li>We extend <em>Pointer Networks</em> to sets</li>
+      <li>See <a href="#">Pointer Networks</a> for sorting</li>
+      <li>Learning Pointer Networks, then <a href="#">Pointer Networks</a> again</li>
+    </ul>`;
+    const channel = recordingChannel();
+    scanner = start(channel.send);
+    await scanner.idle();
+    const sent = channel.sentTexts();
+    expect(sent.some((t) => t.includes('graphs'))).toBe(false);
+    expect(sent.some((t) => t.includes('revisited'))).toBe(false);
+    const pointer = idOf('Pointer Networks');
+    expect(marks()).toEqual([
+      [pointer, 'Pointer Networks'],
+      [pointer, 'Pointer Networks'],
+      [pointer, 'Pointer Networks'],
+    ]);
+    expect([...document.querySelectorAll('[data-paperpeek-id]')].map((mark) => mark.closest('li')!.textContent!.trim())).toEqual([
+      'We extend Pointer Networks to sets',
+      'See Pointer Networks for sorting',
+      'Learning Pointer Networks, then Pointer Networks again',
+    ]);
+  });
+
   it('never loads the exact half on a page with nothing to find, and loads it once for one with titles', async () => {
     let loads = 0;
     const counting = () => {

@@ -4,18 +4,24 @@
  * the digest titles, so the page only reads those places exactly.
  */
 import { describe, expect, it } from 'vitest';
+import { SPAN_ANYWHERE, SPAN_STRIDE, SPAN_UNLESS_RUNNING_TEXT } from '../../src/shared/protocol';
 import { MAX_RENDERED_WORDS, renderedUnits, spansOf } from '../../src/shared/rendered-scan';
 import { matchSeedTitles } from './seed-matcher';
 
 
 /** What the worker answers for these texts, as the substrings it points at. */
 function spannedTexts(texts: string[]): [number, string][] {
+  return flaggedSpans(texts).map(([unit, text]) => [unit, text]);
+}
+
+function flaggedSpans(texts: string[]): [number, string, number][] {
   const { units, tokens } = renderedUnits(texts);
   const spans = spansOf(matchSeedTitles(units), tokens, texts);
-  const found: [number, string][] = [];
-  for (let i = 0; i < spans.length; i += 3) {
-    const [unit, from, to] = spans.slice(i, i + 3) as [number, number, number];
-    found.push([unit, texts[unit]!.slice(from, to)]);
+  expect(spans.length % SPAN_STRIDE).toBe(0);
+  const found: [number, string, number][] = [];
+  for (let i = 0; i < spans.length; i += SPAN_STRIDE) {
+    const [unit, from, to, flag] = spans.slice(i, i + SPAN_STRIDE) as [number, number, number, number];
+    found.push([unit, texts[unit]!.slice(from, to), flag]);
   }
   return found;
 }
@@ -55,6 +61,35 @@ describe('scan of rendered text', () => {
     expect(tokens[0]!.words).toHaveLength(MAX_RENDERED_WORDS);
     expect(units[0]!.text.split(' ')).toHaveLength(MAX_RENDERED_WORDS);
     expect(tokens[1]!.words).toEqual(['pointer', 'networks']);
+  });
+
+  it('flags a title taken only standing apart when a word runs on beside it, unless its context vouches for it', () => {
+    expect(
+      flaggedSpans([
+        'Learning Pointer Networks for Graphs',
+        'Pointer Networks for sorting',
+        'see Pointer Networks',
+        'Pointer Networks\nnext line',
+        'on “Pointer Networks” and more',
+        'the Pointer Networks paper',
+        'extends Pointer Networks (Vinyals et al., 2015) to sets',
+        'Reading list: Pointer Networks, then more',
+      ]),
+    ).toEqual([
+      [0, 'Pointer Networks', SPAN_UNLESS_RUNNING_TEXT],
+      [1, 'Pointer Networks', SPAN_UNLESS_RUNNING_TEXT],
+      [2, 'Pointer Networks', SPAN_UNLESS_RUNNING_TEXT],
+      [3, 'Pointer Networks', SPAN_ANYWHERE],
+      [4, 'Pointer Networks', SPAN_ANYWHERE],
+      [5, 'Pointer Networks', SPAN_ANYWHERE],
+      [6, 'Pointer Networks', SPAN_ANYWHERE],
+      [7, 'Pointer Networks', SPAN_ANYWHERE],
+    ]);
+  });
+
+  it('never flags a distinctive full title: running prose may name it', () => {
+    const title = 'Sequence to sequence learning with neural networks';
+    expect(flaggedSpans([`we build on ${title} and more`])).toEqual([[0, title, SPAN_ANYWHERE]]);
   });
 
   it('answers nothing for texts without titles', () => {
