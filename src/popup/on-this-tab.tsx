@@ -3,7 +3,7 @@
  * page order with their counts. Picking one scrolls the tab to its first mark
  * and highlights it for a moment.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { activeTabId, call, sendToTab } from '../platform/extension-api';
 import { isPaperId } from '../shared/guards';
 import { isHostName, type Settings } from '../shared/settings';
@@ -105,16 +105,23 @@ export function SiteSwitch() {
       if (isHostName(host) && settings.ok) setSite({ host, settings: settings.value });
     })();
   }, []);
+  // Clicks apply one after another, each to the settings as they are then: a
+  // second click before the first one's reply must not undo it from a stale copy.
+  const applying = useRef<Promise<void>>(Promise.resolve());
   if (!site) return null;
   const on = !site.settings.disabledSites.includes(site.host);
-  const toggle = async () => {
-    const disabledSites = on ? [...site.settings.disabledSites, site.host] : site.settings.disabledSites.filter((h) => h !== site.host);
-    const reply = await call('setSettings', { ...site.settings, disabledSites });
-    if (reply.ok) setSite({ host: site.host, settings: reply.value });
+  const setOn = (wanted: boolean) => {
+    applying.current = applying.current.then(async () => {
+      const current = await call('getSettings', {});
+      if (!current.ok) return;
+      const others = current.value.disabledSites.filter((h) => h !== site.host);
+      const reply = await call('setSettings', { ...current.value, disabledSites: wanted ? others : [...others, site.host] });
+      if (reply.ok) setSite({ host: site.host, settings: reply.value });
+    }).catch(() => undefined); // the extension went away: nothing to switch
   };
   return (
     <label class="site-switch small">
-      <input type="checkbox" checked={on} onChange={() => void toggle()} /> PaperPeek on {site.host}
+      <input type="checkbox" checked={on} onChange={(event) => setOn(event.currentTarget.checked)} /> PaperPeek on {site.host}
       {site.settings.paused ? ' (paused everywhere)' : ''}
     </label>
   );

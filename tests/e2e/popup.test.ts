@@ -465,7 +465,19 @@ describe('on this tab', () => {
     await siteSwitch.uncheck();
     await expect.poll(() => web.locator('[data-paperpeek-id]').count()).toBe(0);
     await siteSwitch.check();
-    await expect.poll(() => web.locator('[data-paperpeek-id]').count()).toBe(marksBefore);
+    await expect.poll(() => web.locator('[data-paperpeek-id]').count(), { timeout: 10_000 }).toBe(marksBefore);
+    // Two clicks before the first one's reply: the second must not undo the first from a stale copy.
+    await popup.evaluate(() => {
+      const box = document.querySelector<HTMLInputElement>('.site-switch input')!;
+      box.click();
+      box.click();
+    });
+    // Their end state equals the start, so there is no change to wait for: give both
+    // round trips time (a few ms each here), then the site must be on, as the box says.
+    await popup.waitForTimeout(2000);
+    expect(await sendFrom(popup, 'getSettings', {})).toMatchObject({ ok: true, value: { disabledSites: [] } });
+    expect(await siteSwitch.isChecked()).toBe(true);
+    await expect.poll(() => web.locator('[data-paperpeek-id]').count(), { timeout: 10_000 }).toBe(marksBefore);
     await popup.close();
     await helper.close();
     await web.close();
