@@ -514,8 +514,11 @@ export function liesOnlyInRunningText(place: Element, title: string): boolean {
   return runningOn === total;
 }
 
+/** Spacing other than single plain spaces: most text has none, and replacing every space costs a copy. */
+const UNCOLLAPSED = /[^\S ]| {2}/;
+
 function collapseSpaces(text: string): string {
-  return text.replace(/\s+/g, ' ');
+  return UNCOLLAPSED.test(text) ? text.replace(/\s+/g, ' ') : text;
 }
 
 function occurrences(text: string, wanted: string): number[] {

@@ -5,7 +5,7 @@
  * line twice, and how a place the worker pointed at is found again in the DOM.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { linesOf, locate, locatorsOf, planChunks, unitsOf, type Plan, type Row } from '../../src/content/rendered-text';
+import { liesOnlyInRunningText, linesOf, locate, locatorsOf, planChunks, unitsOf, type Plan, type Row } from '../../src/content/rendered-text';
 import { MAX_RENDERED_LENGTH } from '../../src/shared/protocol';
 import { installBrowserInnerText } from './browser-inner-text';
 
@@ -181,5 +181,27 @@ describe('locating a span', () => {
     const found = new Set<Element>();
     locate(document.getElementById('list')!, 'entry', null, found);
     expect([...found].map((element) => element.id)).toEqual(['list']);
+  });
+});
+
+describe('running text', () => {
+  const place = (html: string) => {
+    document.body.innerHTML = `<li>${html}</li>`;
+    return document.body.firstElementChild!;
+  };
+
+  it('holds when every occurrence runs on inside one text node, in any case and spacing', () => {
+    expect(liesOnlyInRunningText(place('<a href="#">Learning Pointer Networks for Graphs</a>'), 'Pointer Networks')).toBe(true);
+    expect(liesOnlyInRunningText(place('<a href="#">POINTER\n   NETWORKS for sorting</a>'), 'pointer networks')).toBe(true);
+    expect(liesOnlyInRunningText(place('see pointer networks and learning pointer networks'), 'Pointer Networks')).toBe(true);
+  });
+
+  it('fails where an element, a line or punctuation may set the title apart, or where it is not found', () => {
+    expect(liesOnlyInRunningText(place('We extend <em>Pointer Networks</em> to sets'), 'Pointer Networks')).toBe(false);
+    expect(liesOnlyInRunningText(place('<a href="#">Pointer Networks</a> for sorting'), 'Pointer Networks')).toBe(false);
+    expect(liesOnlyInRunningText(place('Learning <b>Pointer</b> Networks for Graphs'), 'Pointer Networks')).toBe(false);
+    expect(liesOnlyInRunningText(place('learning pointer networks, then: Pointer Networks.'), 'Pointer Networks')).toBe(false);
+    expect(liesOnlyInRunningText(place('superpointer networksx'), 'Pointer Networks')).toBe(false);
+    expect(liesOnlyInRunningText(place('nothing of the kind'), 'Pointer Networks')).toBe(false);
   });
 });
