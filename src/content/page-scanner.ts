@@ -425,27 +425,12 @@ export function startPageScanner(
     const to = spans[at + 2] as number;
     if (!unit || !(from >= 0 && from < to && to <= unit.text.length)) return;
     const locators = locatorsOf(unit, from, to);
-    // Within one line, a title the worker says is taken only standing apart is looked for first.
-    const unlessRunningText = spans[at + 3] === SPAN_UNLESS_RUNNING_TEXT && locators.length === 1;
+    // Within one line, a title the worker says is taken only standing apart is not read where it runs on.
+    const title = unit.text.slice(from, to);
+    const unless = spans[at + 3] === SPAN_UNLESS_RUNNING_TEXT && locators.length === 1 ? (place: Element) => liesOnlyInRunningText(place, title) : undefined;
     for (const { line, word } of locators) {
-      const row = { row: line.row, rows: unit.rowCount, line: line.text };
-      if (unlessRunningText) {
-        if (!unit.chunk.isConnected) return;
-        const found = new Set<Element>();
-        locate(unit.chunk, word, row, found);
-        const title = unit.text.slice(from, to);
-        let read = false;
-        for (const place of found) {
-          if (liesOnlyInRunningText(place, title)) continue;
-          readExactly(place, false);
-          read = true;
-        }
-        // A line with nothing to mark is not remembered for reading again either.
-        if (read) rememberTitleLine(line.text, word);
-        continue;
-      }
-      locateWords(unit.chunk, [word], row);
-      rememberTitleLine(line.text, word);
+      // A line with nothing read is not remembered for reading again either.
+      if (locateWords(unit.chunk, [word], { row: line.row, rows: unit.rowCount, line: line.text }, unless)) rememberTitleLine(line.text, word);
     }
   }
 
@@ -456,11 +441,18 @@ export function startPageScanner(
     else if (!words.includes(word)) words.push(word);
   }
 
-  function locateWords(chunk: Chunk, words: readonly string[], row: Row | null): void {
-    if (!chunk.isConnected) return;
+  /** Reads exactly the places that hold `words`, except those `unless` rules out; whether any was read. */
+  function locateWords(chunk: Chunk, words: readonly string[], row: Row | null, unless?: (place: Element) => boolean): boolean {
+    if (!chunk.isConnected) return false;
     const found = new Set<Element>();
     for (const word of words) locate(chunk, word, row, found);
-    for (const place of found) readExactly(place, false);
+    let read = false;
+    for (const place of found) {
+      if (unless?.(place)) continue;
+      readExactly(place, false);
+      read = true;
+    }
+    return read;
   }
 
   // ---------------------------------------------------------------------------
