@@ -426,8 +426,11 @@ export function startPageScanner(
     if (!unit || !(from >= 0 && from < to && to <= unit.text.length)) return;
     const locators = locatorsOf(unit, from, to);
     // Within one line, a title the worker says is taken only standing apart is not read where it runs on.
-    const title = unit.text.slice(from, to);
-    const unless = spans[at + 3] === SPAN_UNLESS_RUNNING_TEXT && locators.length === 1 ? (place: Element) => liesOnlyInRunningText(place, title) : undefined;
+    let unless: ((place: Element) => boolean) | undefined;
+    if (spans[at + 3] === SPAN_UNLESS_RUNNING_TEXT && locators.length === 1) {
+      const title = unit.text.slice(from, to);
+      unless = (place) => liesOnlyInRunningText(place, title);
+    }
     for (const { line, word } of locators) {
       // A line with nothing read is not remembered for reading again either.
       if (locateWords(unit.chunk, [word], { row: line.row, rows: unit.rowCount, line: line.text }, unless)) rememberTitleLine(line.text, word);

@@ -475,7 +475,7 @@ function holdsLine(element: Element, line: string): boolean {
   const text = element.textContent ?? '';
   if (text.length < line.length) return false;
   if (text.includes(line)) return true;
-  return text.replace(/\s+/g, ' ').toLowerCase().includes(line.replace(/\s+/g, ' ').toLowerCase());
+  return collapseSpaces(text).toLowerCase().includes(collapseSpaces(line).toLowerCase());
 }
 
 /** A letter or digit then a space at the end; a space then a letter or digit at the start (text with spacing collapsed). */

@@ -70,10 +70,11 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
     const from = unit?.starts[hit.start];
     const to = unit?.ends[hit.end - 1];
     if (from === undefined || to === undefined || to <= from) continue;
-    const weak = hit.kind === 'main' && !hit.distinctive;
+    // A weak main title is one of these too: taken only standing apart, and only where vouched for.
     const takenOnlyApart = hit.kind !== 'full' || !hit.distinctive;
+    const weak = hit.kind === 'main' && !hit.distinctive;
     let flag = SPAN_ANYWHERE;
-    if (weak || takenOnlyApart) {
+    if (takenOnlyApart) {
       const text = texts[hit.unit] ?? '';
       const before = text.slice(Math.max(0, from - CONTEXT_CHARS), from);
       const after = text.slice(to, to + CONTEXT_CHARS);
