@@ -63,6 +63,22 @@ const COARSE_RESCAN_NODES = 1000;
 const MAX_TITLE_LINES = 10_000;
 /** A shadow host with up to this many light-DOM elements has them read node by node (see adoptShadowRoot). */
 const SMALL_HOST_ELEMENTS = 300;
+/**
+ * Attributes whose change can bring content that was not rendered into view
+ * without adding a node: a "...more" that sets a class on the description, a
+ * tab panel losing `hidden`, an accordion's inline `display`, `<dialog open>`.
+ */
+const REVEALING_ATTRIBUTES = ['class', 'style', 'hidden', 'open', 'aria-hidden'];
+/** A block whose attributes changed is read again at most this often: pages animate classes and styles. */
+const RESTYLED_READ_INTERVAL_MS = 1000;
+/**
+ * Past this many elements a restyled block is not read again: a page's large
+ * containers change classes with scrolling and layout state, and content they
+ * reveal is usually shown by changing its own attributes.
+ */
+const RESTYLED_MAX_ELEMENTS = 4000;
+/** Past this many restyled blocks in a frame (a list filtered item by item), their chunks are read again instead. */
+const RESTYLED_ITEMISED = 50;
 
 export interface ScanChannel {
   scan(payload: ScanPayload): Promise<Result<{ hits: ScanHit[] }>>;
@@ -140,6 +156,12 @@ export function startPageScanner(
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
   const dirtyNodes = new Set<Node>();
+  /** Elements whose revealing attributes changed (REVEALING_ATTRIBUTES), and when each block was last read for that. */
+  const restyled = new Set<Element>();
+  const restyledReads = new WeakMap<Element, number>();
+  /** Restyled elements whose block was read too recently: looked at again once the interval is over. */
+  const heldBack = new Set<Element>();
+  let restyledTimer: ReturnType<typeof setTimeout> | undefined;
   let addedNodes = 0;
 
   const observer = new MutationObserver((records) => {
@@ -151,7 +173,7 @@ export function startPageScanner(
   });
 
   function observe(root: Node): void {
-    observer.observe(root, { childList: true, subtree: true, characterData: true });
+    observer.observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: REVEALING_ATTRIBUTES });
   }
 
   function onShadowRoot(root: ShadowRoot): void {
@@ -306,7 +328,7 @@ export function startPageScanner(
     if (!chunk.isConnected) return;
     findShadowRoots(chunk);
     const text = renderedText(chunk);
-    const previous = chunkTexts.get(chunk) ?? null;
+    const previous = chunkTexts.get(chunk) ?? enclosingChunkText(chunk);
     if (text !== previous) {
       chunkTexts.set(chunk, text);
       if (titleLines.size > MAX_TITLE_LINES) forgetOldestTitleLines();
@@ -318,6 +340,22 @@ export function startPageScanner(
     relocateIfMarksLost(chunk, known);
   }
 
+
+  /**
+   * What the nearest chunk around `element` read last, for a block read for the
+   * first time inside one (content revealed or added in it): its lines seen
+   * there are not sent again. Null when none around it was read.
+   */
+  function enclosingChunkText(element: Element): string | null {
+    const around = enclosingChunk(element);
+    return around ? (chunkTexts.get(around) ?? null) : null;
+  }
+
+  /** The nearest chunk read before that holds `element`, if any. */
+  function enclosingChunk(element: Element): Element | null {
+    for (let around = element.parentElement; around; around = around.parentElement) if (chunkTexts.has(around)) return around;
+    return null;
+  }
 
   /**
    * Shadow roots are not in innerText: their hosts in a chunk become roots of
@@ -468,13 +506,17 @@ export function startPageScanner(
         dirtyNodes.add(record.target);
         continue;
       }
+      if (record.type === 'attributes') {
+        if (record.target instanceof Element) restyled.add(record.target);
+        continue;
+      }
       for (const node of record.addedNodes) {
         if (node instanceof Element && node.localName === MARK_TAG) continue; // ours
         addedNodes++;
         dirtyNodes.add(node);
       }
     }
-    if (dirtyNodes.size > 0) scheduleFrame();
+    if (dirtyNodes.size > 0 || restyled.size > 0) scheduleFrame();
   }
 
   function scheduleFrame(): void {
@@ -503,6 +545,7 @@ export function startPageScanner(
           const block = blockOf(node);
           if (block) blocks.add(block);
         }
+        for (const block of restyledBlocks()) blocks.add(block);
         for (const block of blocks) {
           let covered = false;
           for (const other of blocks) if (other !== block && other.contains(block)) covered = true;
@@ -511,9 +554,55 @@ export function startPageScanner(
       }
     } finally {
       dirtyNodes.clear();
+      restyled.clear();
       addedNodes = 0;
     }
     scheduleSlice();
+  }
+
+  /**
+   * The blocks to read again for elements whose revealing attributes changed,
+   * each at most once per RESTYLED_READ_INTERVAL_MS (a later change is held
+   * back until then, so the last state is read). Reading one again sends only
+   * lines its chunk did not show before. Not the root elements or large
+   * containers, whose classes follow scrolling and themes, and not what is
+   * hidden now.
+   */
+  function restyledBlocks(): Element[] {
+    const now = performance.now();
+    const due = (block: Element) => {
+      const last = restyledReads.get(block);
+      if (last !== undefined && now - last < RESTYLED_READ_INTERVAL_MS) return false;
+      restyledReads.set(block, now);
+      return true;
+    };
+    let blocks: Element[] = [];
+    if (restyled.size > COARSE_RESCAN_NODES && doc.body) {
+      // Changed all over the page: one coarse read of it, as for as many added nodes.
+      if (due(doc.body)) return [doc.body];
+      for (const element of restyled) heldBack.add(element);
+      restyled.clear();
+    }
+    for (const element of restyled) {
+      if (element === doc.documentElement || element === doc.body || !element.isConnected) continue;
+      if (isInSkippedSubtree(element) || element.checkVisibility?.() === false) continue;
+      const block = blockOf(element);
+      if (!block || block.getElementsByTagName('*').length > RESTYLED_MAX_ELEMENTS) continue;
+      if (due(block)) blocks.push(block);
+      else heldBack.add(element);
+    }
+    // Many at once (a filter showing list items): one read per chunk, not per item.
+    if (blocks.length > RESTYLED_ITEMISED) blocks = [...new Set(blocks.map((block) => enclosingChunk(block) ?? block))];
+    if (heldBack.size > 0 && restyledTimer === undefined) {
+      restyledTimer = setTimeout(() => {
+        restyledTimer = undefined;
+        if (stopped) return;
+        for (const element of heldBack) restyled.add(element);
+        heldBack.clear();
+        scheduleFrame();
+      }, RESTYLED_READ_INTERVAL_MS);
+    }
+    return blocks;
   }
 
   function onToggle(event: Event): void {
@@ -563,6 +652,9 @@ export function startPageScanner(
       renderedBatch = emptyRenderedBatch();
       frameScheduled = false;
       dirtyNodes.clear();
+      restyled.clear();
+      heldBack.clear();
+      clearTimeout(restyledTimer);
       observer.disconnect();
       doc.removeEventListener('toggle', onToggle, true);
       exact?.stop([doc, ...shadowRoots]);

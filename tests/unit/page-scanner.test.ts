@@ -117,6 +117,23 @@ describe('page scanner', () => {
     expect(marks()).toHaveLength(2);
   });
 
+  it('reads what a page reveals by changing attributes, sending only the lines it did not show before', async () => {
+    document.body.innerHTML = `<section id="description"><p>Papers discussed this week, and more.</p><p>Links below.</p>
+      <div id="more" hidden><p>Papers discussed this week, and more.</p><p>Links below.</p><p>Sequence to Sequence Learning with Neural Networks</p></div></section>`;
+    const channel = recordingChannel();
+    scanner = start(channel.send);
+    await scanner.idle();
+    expect(marks()).toEqual([]);
+    const sentBefore = channel.rendered.length;
+    // A "...more" button: no node is added, an attribute changes.
+    document.getElementById('more')!.removeAttribute('hidden');
+    await frames();
+    await scanner.idle();
+    // Lines its page showed before are not sent again, but for one line of context.
+    expect(channel.rendered.slice(sentBefore).flatMap((r) => r.texts)).toEqual(['Links below.\nSequence to Sequence Learning with Neural Networks']);
+    expect(marks()).toEqual([[idOf('Sequence to Sequence Learning with Neural Networks'), 'Sequence to Sequence Learning with Neural Networks']]);
+  });
+
   it('reads exactly only the places the worker pointed at', async () => {
     const items = Array.from({ length: 60 }, (_, i) => `<li><a href="#">${i === 41 ? 'Pointer Networks' : `An unrelated post, number ${i}`}</a></li>`);
     document.body.innerHTML = `<ul>${items.join('')}</ul>`;
