@@ -72,6 +72,8 @@ const KNOWN_TAGS = ['a', 'li', 'div', 'span', 'td', 'tr', 'p', ...`${NOT_HOST_TA
 export const SHADOW_HOST_QUERY = `:not(${KNOWN_TAGS.join(',')}), :empty:is(${BUILT_IN_HOST_TAGS.split(' ').join(',')})`;
 /** Computed-style reads a walk may spend on touching text runs (each forces up-to-date style). */
 const MAX_STYLE_CHECKS = 2000;
+const KEEPS_BREAKS_COLLAPSE = new Set(['preserve', 'preserve-breaks', 'break-spaces']);
+const KEEPS_BREAKS_WHITE_SPACE = new Set(['pre', 'pre-wrap', 'pre-line', 'break-spaces']);
 
 export interface TextBlock {
   element: Element;
@@ -139,6 +141,9 @@ export class BlockWalker {
   private lastText: Text | null = null;
   /** Computed-style reads left for this walk (see separatesVisually). */
   private styleChecks = MAX_STYLE_CHECKS;
+  /** The last text parent whose white-space was read, and whether it keeps line breaks (keepsLineBreaks). */
+  private lastStyledParent: Element | null = null;
+  private lastKeepsBreaks = false;
 
   constructor(
     readonly root: Element | ShadowRoot,
@@ -263,10 +268,33 @@ export class BlockWalker {
     this.lastText = node;
     block.nodes.push(node);
     block.offsets.push(block.text.length);
-    if (parent instanceof Element && PREFORMATTED_TAGS.has(element.tagName.toUpperCase())) {
+    if (parent instanceof Element && (PREFORMATTED_TAGS.has(element.tagName.toUpperCase()) || this.keepsLineBreaks(parent, data))) {
       for (let at = data.indexOf('\n'); at >= 0; at = data.indexOf('\n', at + 1)) block.breaks.push(block.text.length + at);
     }
     block.text += data;
+  }
+
+  /**
+   * Whether the newlines inside a text run are rendered as line breaks: CSS
+   * `white-space: pre-wrap` or `pre-line` on a `<div>` (a video description, a
+   * chat message, a notebook's output). Only runs that hold a newline and text
+   * cost a computed-style read (not the source's indentation between tags), once
+   * per parent element in a row, within MAX_STYLE_CHECKS.
+   */
+  private keepsLineBreaks(parent: Element, data: string): boolean {
+    if (!data.includes('\n')) return false;
+    if (parent === this.lastStyledParent) return this.lastKeepsBreaks;
+    if (!/\S/.test(data)) return false;
+    const view = parent.ownerDocument.defaultView;
+    if (!view || this.styleChecks <= 0) return false;
+    this.styleChecks--;
+    const style = view.getComputedStyle(parent);
+    // `white-space` is a shorthand since Chrome 114; its newline half is `white-space-collapse`.
+    const collapse = (style as CSSStyleDeclaration & { whiteSpaceCollapse?: string }).whiteSpaceCollapse;
+    const keeps = collapse ? KEEPS_BREAKS_COLLAPSE.has(collapse) : KEEPS_BREAKS_WHITE_SPACE.has(style.whiteSpace);
+    this.lastStyledParent = parent;
+    this.lastKeepsBreaks = keeps;
+    return keeps;
   }
 
   /**

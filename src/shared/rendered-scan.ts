@@ -11,7 +11,7 @@
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
 import { MAX_RENDERED_LENGTH, SPAN_ANYWHERE, SPAN_UNLESS_RUNNING_TEXT } from './protocol';
-import { mayVouchForWeakTitle } from './title-context';
+import { mayVouchForWeakTitle, opensTitle } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
 
 /**
@@ -80,7 +80,9 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
       const after = text.slice(to, to + CONTEXT_CHARS);
       const vouched = mayVouchForWeakTitle(before, after);
       if (weak && !vouched) continue;
-      if (!vouched && (WORD_RIGHT_BEFORE.test(before) || WORD_RIGHT_AFTER.test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;
+      // (A word before that opens the line as a title, a chapter's `27:30`, does not run on.)
+      const wordBefore = WORD_RIGHT_BEFORE.test(before) && !opensTitle(before.slice(before.lastIndexOf('\n') + 1));
+      if (!vouched && (wordBefore || WORD_RIGHT_AFTER.test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;
     }
     spans.push(hit.unit, from, to, flag);
   }

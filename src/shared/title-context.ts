@@ -48,14 +48,24 @@ export interface HitInContext {
  * whose variation selector ends the emoji).
  */
 const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f])\s*$/u;
+/**
+ * A time or timestamp alone at the start of the line: a video's chapters
+ * (`27:30 Title`, `1:02:03 – Title`), a programme's slots (`10:30 Title`).
+ */
+const TIMESTAMP_LEAD = /^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*(?:[-–—|·•]\s*)?$/u;
 /** What may follow it: a line end, sentence or clause punctuation, brackets, quotes, a spaced dash, an ellipsis. */
 const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”’'»|…/]|[-–—]{1,2}\s)/u;
 const FUNCTION_WORDS = new Set(
   'a an the of for in on with to and or via by from under at is are as not vs into over without toward towards through between using'.split(' '),
 );
 
+/** Whether the rest of the line before a match can open a title (`before` is line-local). */
+export function opensTitle(before: string): boolean {
+  return OPENS_TITLE.test(before) || TIMESTAMP_LEAD.test(before);
+}
+
 export function standsAlone(before: string, after: string): boolean {
-  return OPENS_TITLE.test(before) && CLOSES_TITLE.test(after);
+  return opensTitle(before) && CLOSES_TITLE.test(after);
 }
 
 const isCapitalised = (word: string) => /^[\p{Lu}\p{N}]/u.test(word);

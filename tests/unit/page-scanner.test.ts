@@ -134,6 +134,17 @@ describe('page scanner', () => {
     expect(marks()).toEqual([[idOf('Sequence to Sequence Learning with Neural Networks'), 'Sequence to Sequence Learning with Neural Networks']]);
   });
 
+  it('takes the line breaks of a pre-wrap block as lines (a video description\'s chapters)', async () => {
+    document.body.innerHTML = `<div style="white-space: pre-wrap">Chapters:
+<a href="#t1">0:00</a> Intro
+<a href="#t2">1:42</a> Pointer Networks
+<a href="#t3">9:10</a> Q&amp;A</div>
+      <div>Chapters: <a href="#t1">0:00</a> Intro <a href="#t2">1:42</a> Pointer Networks <a href="#t3">9:10</a> Q&amp;A</div>`;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([[idOf('Pointer Networks'), 'Pointer Networks']]);
+  });
+
   it('reads exactly only the places the worker pointed at', async () => {
     const items = Array.from({ length: 60 }, (_, i) => `<li><a href="#">${i === 41 ? 'Pointer Networks' : `An unrelated post, number ${i}`}</a></li>`);
     document.body.innerHTML = `<ul>${items.join('')}</ul>`;

@@ -87,6 +87,13 @@ describe('scan of rendered text', () => {
     ]);
   });
 
+  it('does not flag a title after a timestamp that opens its line (a chapter)', () => {
+    expect(flaggedSpans(['Intro\n27:30 Pointer Networks\n41:10 Q&A', 'we met at 27:30 Pointer Networks'])).toEqual([
+      [0, 'Pointer Networks', SPAN_ANYWHERE],
+      [1, 'Pointer Networks', SPAN_UNLESS_RUNNING_TEXT],
+    ]);
+  });
+
   it('never flags a distinctive full title: running prose may name it', () => {
     const title = 'Sequence to sequence learning with neural networks';
     expect(flaggedSpans([`we build on ${title} and more`])).toEqual([[0, title, SPAN_ANYWHERE]]);

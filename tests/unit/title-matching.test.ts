@@ -366,7 +366,20 @@ describe('precision rules', () => {
     expect(marked('What learning algorithm is in-context learning? Investigations with…')).toEqual([ICL]);
   });
 
+  it('takes a line that is a timestamp then a title as a chapter or a programme slot', () => {
+    const PAGING = 'Paging with Succinct Predictions';
+    expect(marked('27:30 Paging with Succinct Predictions')).toEqual([PAGING]);
+    expect(marked('1:02:03 – Paging with Succinct Predictions')).toEqual([PAGING]);
+    expect(marked('10:30 | Pointer Networks')).toEqual([POINTER]);
+    // Not a timestamp alone before it, or the line runs on.
+    expect(marked('at 10:30 Pointer Networks were discussed')).toEqual([]);
+    expect(marked('27:30 Pointer Networks were discussed')).toEqual([]);
+    expect(marked('Room 4 27:30 Pointer Networks')).toEqual([]);
+  });
+
   it('has small rules that each do one thing', () => {
+    expect(standsAlone('27:30 ', '')).toBe(true);
+    expect(standsAlone('at 10:30 ', '')).toBe(false);
     expect(standsAlone('(2015). ', '. NeurIPS')).toBe(true);
     expect(standsAlone('we train ', ' on')).toBe(false);
     expect(standsAlone('', '-based models')).toBe(false);
