@@ -24,6 +24,17 @@ const BATCH_UNITS = Math.min(400, MAX_SCAN_UNITS);
 const BATCH_CHARS = 60_000;
 /** Accepted hits wait for the round of work to finish, but never longer than this. */
 const MARK_WAIT_MS = 1000;
+/** Text between two titles named together: `and`, `or`, `&`, a comma, a slash. */
+const JOINS_TITLES = /^\s*(?:,\s*)?(?:and|or|&|\/|,)\s*$/iu;
+
+/** The hit of the same candidate text that starts first at or after `hit` ends, if any. */
+function nextHitOf(hits: readonly ScanHit[], hit: ScanHit): ScanHit | null {
+  let next: ScanHit | null = null;
+  for (const other of hits) {
+    if (other.unit === hit.unit && other.start >= hit.end && (!next || other.start < next.start)) next = other;
+  }
+  return next;
+}
 
 export interface ExactReaderDeps {
   scan(payload: ScanPayload): Promise<Result<{ hits: ScanHit[] }>>;
@@ -195,7 +206,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     const hit = entry.hits[entry.next++] as ScanHit;
     const candidate = entry.candidates[hit.unit];
     if (!candidate || hit.start < 0 || hit.end > tokensOf(candidate).words.length || hit.start >= hit.end) return;
-    const accepted = judge(candidate, hit);
+    const accepted = judge(candidate, hit, nextHitOf(entry.hits, hit));
     if (!accepted) return;
     const list = pendingMarks.get(candidate.block) ?? [];
     list.push(accepted);
@@ -203,11 +214,14 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     if (marksTimer === undefined) marksTimer = setTimeout(placeMarks, MARK_WAIT_MS);
   }
 
-  function judge(candidate: Candidate, hit: ScanHit): Accepted | null {
+  function judge(candidate: Candidate, hit: ScanHit, next: ScanHit | null): Accepted | null {
     const { block } = candidate;
     const tokens = tokensOf(candidate);
     const start = tokens.starts[hit.start] as number;
     const end = tokens.ends[hit.end - 1] as number;
+    // Another title right after, joined by `and` or a comma, ends this one's line (`CLUTR: … and Bidirectional …`).
+    const nextStart = next ? (tokens.starts[next.start] as number) : undefined;
+    const lineEnd = nextStart !== undefined && nextStart >= end && JOINS_TITLES.test(block.text.slice(end, nextStart)) ? nextStart : candidate.lineEnd;
     const asWritten = block.text.slice(start, end);
     const range = rangeOf(block, start, end);
     // The text changed since it was read? (Line breaks we inserted have no node: compare without spaces.)
@@ -220,7 +234,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       title: hit.title,
       asWritten,
       before: block.text.slice(candidate.lineStart, start),
-      after: block.text.slice(end, candidate.lineEnd),
+      after: block.text.slice(end, lineEnd),
       wholeElement: element !== null,
       // Only asked when the line alone does not decide (a DOM read).
       inElement: () => sidesInTitleElement(range, block),

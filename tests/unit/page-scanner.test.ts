@@ -134,6 +134,16 @@ describe('page scanner', () => {
     expect(marks()).toEqual([[idOf('Sequence to Sequence Learning with Neural Networks'), 'Sequence to Sequence Learning with Neural Networks']]);
   });
 
+  it('marks two titles named together in prose, joined by "and"', async () => {
+    const SEQ2SEQ = 'Sequence to Sequence Learning with Neural Networks';
+    const E2LLM = 'E^2-LLM: Efficient and Extreme Length Extension of Large Language Models';
+    document.body.innerHTML = `<p>Next session: ${SEQ2SEQ} and E^2-LLM: Efficient and Extreme Length Extension of Large Language Models. Bring questions.</p>
+      <p>We read ${SEQ2SEQ} Revisited for Speech.</p>`;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks().map(([id]) => id)).toEqual([idOf(SEQ2SEQ), idOf(E2LLM)]);
+  });
+
   it('takes the line breaks of a pre-wrap block as lines (a video description\'s chapters)', async () => {
     document.body.innerHTML = `<div style="white-space: pre-wrap">Chapters:
 <a href="#t1">0:00</a> Intro
