@@ -10,7 +10,7 @@
 import type { Result } from '../shared/result';
 import { MAX_SCAN_MARKERS, MAX_SCAN_UNITS, type ScanPayload } from '../shared/protocol';
 import type { ScanHit } from '../shared/title-scanner';
-import { acceptHit } from '../shared/title-context';
+import { acceptHit, namesInFull } from '../shared/title-context';
 import { candidatesOf, matchWords, tokensOf, type Candidate } from './candidates';
 import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, sidesInTitleElement, styleShadowRoot, wholeElementOf } from './marks';
 import { BlockWalker, textNow, type TextBlock } from './page-text';
@@ -26,6 +26,11 @@ const BATCH_CHARS = 60_000;
 const MARK_WAIT_MS = 1000;
 /** Text between two titles named together: `and`, `or`, `&`, a comma, a slash. */
 const JOINS_TITLES = /^\s*(?:,\s*)?(?:and|or|&|\/|,)\s*$/iu;
+
+/** A short or generic main title, taken only where something vouches for it (title-context.ts). */
+function isWeakAlias(hit: ScanHit): boolean {
+  return hit.kind === 'main' && !hit.distinctive;
+}
 
 /** The hit of the same candidate text that starts first at or after `hit` ends, if any. */
 function nextHitOf(hits: readonly ScanHit[], hit: ScanHit): ScanHit | null {
@@ -94,6 +99,8 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
   /** Blocks the walker finished, waiting to be turned into candidates (under the slice budget). */
   const readyBlocks: TextBlock[] = [];
   const hitQueue: { candidates: readonly Candidate[]; hits: readonly ScanHit[]; next: number }[] = [];
+  /** Papers this page names in full where marked: a short main title standing as a title may stand for them. */
+  const namedIds = new Set<string>();
   let batch = emptyBatch();
   let inFlight = 0;
   let stopped = false;
@@ -190,7 +197,9 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
           return;
         }
         if (reply.value.hits.length > 0) {
-          hitQueue.push({ candidates, hits: reply.value.hits, next: 0 });
+          // Weak aliases last: one may stand for a paper this reply names in full (namedIds).
+          const hits = [...reply.value.hits].sort((a, b) => Number(isWeakAlias(a)) - Number(isWeakAlias(b)));
+          hitQueue.push({ candidates, hits, next: 0 });
           deps.wake();
         }
       })
@@ -208,6 +217,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     if (!candidate || hit.start < 0 || hit.end > tokensOf(candidate).words.length || hit.start >= hit.end) return;
     const accepted = judge(candidate, hit, nextHitOf(entry.hits, hit));
     if (!accepted) return;
+    if (namesInFull(hit)) namedIds.add(hit.id);
     const list = pendingMarks.get(candidate.block) ?? [];
     list.push(accepted);
     pendingMarks.set(candidate.block, list);
@@ -238,6 +248,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       wholeElement: element !== null,
       // Only asked when the line alone does not decide (a DOM read).
       inElement: () => sidesInTitleElement(range, block),
+      namedOnPage: namedIds.has(hit.id),
     });
     if (!accepted) return null;
     if (deps.linksOnly) {

@@ -11,7 +11,7 @@
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
 import { MAX_RENDERED_LENGTH, SPAN_ANYWHERE, SPAN_UNLESS_RUNNING_TEXT } from './protocol';
-import { mayVouchForWeakTitle, opensTitle } from './title-context';
+import { mayVouchForWeakTitle, namesInFull, opensTitle } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
 
 /**
@@ -52,8 +52,9 @@ const WORD_RIGHT_AFTER = /^[^\S\n]+[\p{L}\p{N}]/u;
  * Hits as flat [text index, from, to, flag] character ranges: SPAN_STRIDE
  * numbers per hit, cheap to send. A short or generic main title (a weak
  * alias, `Learning to Relax`) is only sent where its context can vouch for it
- * (title-context.ts acceptHit): on pages of paper-like text such phrases are
- * everywhere, and each span sent costs the page an exact read.
+ * (title-context.ts acceptHit), or where the same request names its paper in
+ * full: on pages of paper-like text such phrases are everywhere, and each span
+ * sent costs the page an exact read.
  *
  * A hit that acceptHit takes only when it stands apart (any main title or
  * truncation, a generic full title) and that has a word right beside it here,
@@ -65,6 +66,8 @@ const WORD_RIGHT_AFTER = /^[^\S\n]+[\p{L}\p{N}]/u;
  */
 export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], texts: readonly string[]): number[] {
   const spans: number[] = [];
+  // Papers these texts name in full: a weak alias of one may stand for it where it stands as a title.
+  const named = new Set(hits.filter(namesInFull).map((hit) => hit.id));
   for (const hit of hits) {
     const unit = tokens[hit.unit];
     const from = unit?.starts[hit.start];
@@ -79,7 +82,7 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
       const before = text.slice(Math.max(0, from - CONTEXT_CHARS), from);
       const after = text.slice(to, to + CONTEXT_CHARS);
       const vouched = mayVouchForWeakTitle(before, after);
-      if (weak && !vouched) continue;
+      if (weak && !vouched && !named.has(hit.id)) continue;
       // (A word before that opens the line as a title, a chapter's `27:30`, does not run on.)
       const wordBefore = WORD_RIGHT_BEFORE.test(before) && !opensTitle(before.slice(before.lastIndexOf('\n') + 1));
       if (!vouched && (wordBefore || WORD_RIGHT_AFTER.test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;

@@ -14,7 +14,8 @@
  *   citation follows it (`Pointer Networks (Vinyals et al., 2015)`).
  * - A main title without its subtitle, or a title cut off with an ellipsis, is
  *   weaker evidence: it must stand as a title. A short or generic main title
- *   (`Learning to Relax`) must be quoted or followed by its citation.
+ *   (`Learning to Relax`) must be quoted or followed by its citation, or stand
+ *   as a title on a page that names the paper in full.
  * - Anywhere, a title the page calls a paper (`the pointer networks paper`).
  *
  * Pure string logic, shared so unit tests can pin every rule.
@@ -39,6 +40,18 @@ export interface HitInContext {
    * goes on (`<a>[R] Title</a> Research (arxiv.org)`).
    */
   inElement?: () => { before: string; after: string } | null;
+  /** The page names this paper in full elsewhere (namesInFull): its short main title may then stand for it. */
+  namedOnPage?: boolean;
+}
+
+/**
+ * Whether a hit names its paper in full (a full title, or a main title
+ * distinctive on its own), so that the same page may then refer to the paper
+ * by a short main title standing as a title: `1:42 Learning to Relax` in the
+ * chapters under a description that lists the full title.
+ */
+export function namesInFull(hit: { kind: HitKind; distinctive: boolean }): boolean {
+  return hit.kind === 'full' || (hit.kind === 'main' && hit.distinctive);
 }
 
 /**
@@ -172,13 +185,15 @@ export function acceptHit(hit: HitInContext): boolean {
   // A main title that goes on into a subtitle that is not its own names another paper
   // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
   if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
+  const alone = () => hit.wholeElement || standsAlone(hit.before, hit.after) || standsAloneInElement(hit);
   if (hit.kind === 'main' && !hit.distinctive) {
-    // A short or generic main title alone: only quoted, or with its citation.
-    return quoted(hit.before, hit.after) || citedAsTitle(hit);
+    // A short or generic main title alone: only quoted, or with its citation, or where
+    // the page named the paper in full and this stands as a title written as one.
+    if (quoted(hit.before, hit.after) || citedAsTitle(hit)) return true;
+    return hit.namedOnPage === true && writtenAsTitle(hit.asWritten, hit.title) && alone();
   }
-  const alone = hit.wholeElement || standsAlone(hit.before, hit.after) || standsAloneInElement(hit);
-  if (hit.kind !== 'full') return alone;
-  if (alone) {
+  if (hit.kind !== 'full') return alone();
+  if (alone()) {
     // A lower-case phrase set off by commas or dashes in notes is not yet a citation,
     // unless the title is distinctive or the page writes it the way the digest does.
     return hit.wholeElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);

@@ -155,6 +155,24 @@ describe('page scanner', () => {
     expect(marks()).toEqual([[idOf('Pointer Networks'), 'Pointer Networks']]);
   });
 
+  it('marks a short main title standing as a title where the page names the paper in full, and only there', async () => {
+    const RELAX = 'Learning to Relax: Setting Solver Parameters Across a Sequence of Linear System Instances';
+    document.body.innerHTML = `<div class="card"><div class="ct">Learning to Relax</div><div class="t">1:42</div></div>
+      <p>Papers discussed: <a href="#">${RELAX}</a></p>
+      <p>We are learning to relax, slowly.</p>`;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([
+      [idOf(RELAX), 'Learning to Relax'],
+      [idOf(RELAX), RELAX],
+    ]);
+    scanner.stop();
+    document.body.innerHTML = `<div class="card"><div class="ct">Learning to Relax</div><div class="t">1:42</div></div>`;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([]);
+  });
+
   it('reads exactly only the places the worker pointed at', async () => {
     const items = Array.from({ length: 60 }, (_, i) => `<li><a href="#">${i === 41 ? 'Pointer Networks' : `An unrelated post, number ${i}`}</a></li>`);
     document.body.innerHTML = `<ul>${items.join('')}</ul>`;

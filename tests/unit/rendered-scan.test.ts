@@ -94,6 +94,15 @@ describe('scan of rendered text', () => {
     ]);
   });
 
+  it('sends a short main title only vouched for, or where the same texts name the paper in full', () => {
+    const RELAX = 'Learning to Relax: Setting Solver Parameters Across a Sequence of Linear System Instances';
+    expect(spannedTexts(['Chapters\n1:42 Learning to Relax'])).toEqual([]);
+    expect(spannedTexts([`Papers: ${RELAX}`, 'Chapters\n1:42 Learning to Relax'])).toEqual([
+      [0, RELAX],
+      [1, 'Learning to Relax'],
+    ]);
+  });
+
   it('never flags a distinctive full title: running prose may name it', () => {
     const title = 'Sequence to sequence learning with neural networks';
     expect(flaggedSpans([`we build on ${title} and more`])).toEqual([[0, title, SPAN_ANYWHERE]]);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
 import { foldWords } from '../../src/shared/spelling';
-import { acceptHit, continuesAsTitle, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
+import { acceptHit, continuesAsTitle, namesInFull, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
 import {
   KEY_FULL,
   KEY_MAIN,
@@ -347,6 +347,23 @@ describe('precision rules', () => {
     expect(marked('Learning to Relax')).toEqual([]);
     expect(marked('- Stationary Representations. Why they matter')).toEqual([]);
     expect(marked('yoga is about learning to relax after work')).toEqual([]);
+  });
+
+  it('takes a short main title standing as a title on a page that named the paper in full', () => {
+    const RELAX = 'Learning to Relax: Setting Solver Parameters Across a Sequence of Linear System Instances';
+    const named = (text: string) =>
+      scan(text)
+        .filter((hit) => acceptHit({ ...hit, wholeElement: false, namedOnPage: true }))
+        .map((hit) => hit.title);
+    expect(named('1:42 Learning to Relax')).toEqual([RELAX]);
+    expect(named('Accepted at ICLR: Learning to Relax (spotlight!)')).toEqual([RELAX]);
+    // Still not in running prose, in lower case, or going on into another subtitle.
+    expect(named('yoga is about learning to relax after work')).toEqual([]);
+    expect(named('learning to relax')).toEqual([]);
+    expect(named('Learning to Relax Guided Meditation')).toEqual([]);
+    expect(named('Learning to Relax: A Guided Meditation')).toEqual([]);
+    expect(namesInFull({ kind: 'full', distinctive: false })).toBe(true);
+    expect(namesInFull({ kind: 'main', distinctive: false })).toBe(false);
   });
 
   it('marks a distinctive title written as a title inside prose, not one in lower case', () => {
