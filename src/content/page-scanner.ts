@@ -69,6 +69,13 @@ const SMALL_HOST_ELEMENTS = 300;
  * tab panel losing `hidden`, an accordion's inline `display`, `<dialog open>`.
  */
 const REVEALING_ATTRIBUTES = ['class', 'style', 'hidden', 'open', 'aria-hidden'];
+/**
+ * How long after a click (a pointer's, or a key activating a control) those
+ * attributes are watched. Pages reveal content that way in answer to the
+ * reader; watched all the time, a page animating classes would cost 60-100 ms
+ * of our work a second (300 class changes a frame, measured).
+ */
+const WATCH_ATTRIBUTES_AFTER_CLICK_MS = 3000;
 /** A block whose attributes changed is read again at most this often: pages animate classes and styles. */
 const RESTYLED_READ_INTERVAL_MS = 1000;
 /**
@@ -172,8 +179,19 @@ export function startPageScanner(
     }
   });
 
+  /** Attribute changes, watched only for a while after each click (WATCH_ATTRIBUTES_AFTER_CLICK_MS). */
+  const attributeObserver = new MutationObserver((records) => {
+    try {
+      collectMutations(records);
+    } catch {
+      // A broken page must never see our errors.
+    }
+  });
+  let attributeWatchTimer: ReturnType<typeof setTimeout> | undefined;
+
   function observe(root: Node): void {
-    observer.observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: REVEALING_ATTRIBUTES });
+    observer.observe(root, { childList: true, subtree: true, characterData: true });
+    if (attributeWatchTimer !== undefined) observeAttributes(root);
   }
 
   function onShadowRoot(root: ShadowRoot): void {
@@ -605,6 +623,26 @@ export function startPageScanner(
     return blocks;
   }
 
+  function observeAttributes(root: Node): void {
+    attributeObserver.observe(root, { subtree: true, attributes: true, attributeFilter: REVEALING_ATTRIBUTES });
+  }
+
+  /** A click may reveal content (a "...more", a tab, an accordion): watch attributes for a while. */
+  function onClick(): void {
+    if (stopped) return;
+    if (attributeWatchTimer === undefined) for (const root of [doc, ...shadowRoots]) observeAttributes(root);
+    clearTimeout(attributeWatchTimer);
+    attributeWatchTimer = setTimeout(stopWatchingAttributes, WATCH_ATTRIBUTES_AFTER_CLICK_MS);
+  }
+
+  function stopWatchingAttributes(): void {
+    clearTimeout(attributeWatchTimer);
+    attributeWatchTimer = undefined;
+    const pending = attributeObserver.takeRecords();
+    attributeObserver.disconnect();
+    if (!stopped && pending.length > 0) collectMutations(pending);
+  }
+
   function onToggle(event: Event): void {
     if (!event.isTrusted || !(event.target instanceof Element)) return;
     dirtyNodes.add(event.target);
@@ -632,6 +670,7 @@ export function startPageScanner(
   }
 
   doc.addEventListener('toggle', onToggle, true);
+  doc.addEventListener('click', onClick, { capture: true, passive: true });
   observe(doc);
   if (doc.body) coarseRoots.push(doc.body);
   else if (doc.documentElement) coarseRoots.push(doc.documentElement);
@@ -656,7 +695,9 @@ export function startPageScanner(
       heldBack.clear();
       clearTimeout(restyledTimer);
       observer.disconnect();
+      stopWatchingAttributes();
       doc.removeEventListener('toggle', onToggle, true);
+      doc.removeEventListener('click', onClick, { capture: true });
       exact?.stop([doc, ...shadowRoots]);
       settleIfIdle();
     },

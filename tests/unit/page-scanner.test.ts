@@ -117,16 +117,24 @@ describe('page scanner', () => {
     expect(marks()).toHaveLength(2);
   });
 
-  it('reads what a page reveals by changing attributes, sending only the lines it did not show before', async () => {
+  it('reads what a click reveals by changing attributes, sending only the lines it did not show before', async () => {
     document.body.innerHTML = `<section id="description"><p>Papers discussed this week, and more.</p><p>Links below.</p>
-      <div id="more" hidden><p>Papers discussed this week, and more.</p><p>Links below.</p><p>Sequence to Sequence Learning with Neural Networks</p></div></section>`;
+      <button id="expand">...more</button>
+      <div id="more" hidden><p>Papers discussed this week, and more.</p><p>Links below.</p><p>Sequence to Sequence Learning with Neural Networks</p></div>
+      <div id="later" hidden><p>Pointer Networks</p></div></section>`;
     const channel = recordingChannel();
     scanner = start(channel.send);
     await scanner.idle();
     expect(marks()).toEqual([]);
+    // Attributes are watched only after a click: a page animating classes would cost us all the time.
+    document.getElementById('later')!.removeAttribute('hidden');
+    await frames();
+    await scanner.idle();
+    expect(marks()).toEqual([]);
     const sentBefore = channel.rendered.length;
     // A "...more" button: no node is added, an attribute changes.
-    document.getElementById('more')!.removeAttribute('hidden');
+    document.getElementById('expand')!.addEventListener('click', () => document.getElementById('more')!.removeAttribute('hidden'));
+    document.getElementById('expand')!.click();
     await frames();
     await scanner.idle();
     // Lines its page showed before are not sent again, but for one line of context.
