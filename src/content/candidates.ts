@@ -143,12 +143,15 @@ export function candidatesOf(block: TextBlock): Candidate[] {
   const seen = new Set<string>();
   const lines = linesOf(block);
   // A title may run over a line break (`Sequence to Sequence<br>Learning with...`):
-  // two short neighbouring lines are also read as one.
+  // two or three short neighbouring lines are also read as one (a narrow column,
+  // a PDF's text layer, breaks a reference's title over three).
   const spans: [number, number][] = [...lines];
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const [start] = lines[i] as [number, number];
-    const [, end] = lines[i + 1] as [number, number];
-    if (end - start <= SHORT_LINE) spans.push([start, end]);
+  for (const across of [1, 2]) {
+    for (let i = 0; i + across < lines.length; i++) {
+      const [start] = lines[i] as [number, number];
+      const [, end] = lines[i + across] as [number, number];
+      if (end - start <= SHORT_LINE) spans.push([start, end]);
+    }
   }
   for (const [lineStart, lineEnd] of spans) {
     const windows: [number, number][] =

@@ -250,7 +250,8 @@ export class BlockWalker {
    * so words on either side never run together.
    */
   private addBreak(block: TextBlock): void {
-    if (block.text.length === 0 || block.text.endsWith('\n')) return;
+    // Not twice in a row; a newline of the source's text before a `<br>` is no break, only space.
+    if (block.text.length === 0 || block.breaks[block.breaks.length - 1] === block.text.length - 1) return;
     block.breaks.push(block.text.length);
     block.text += '\n';
   }

@@ -181,6 +181,24 @@ describe('page scanner', () => {
     expect(marks()).toEqual([]);
   });
 
+  it('reads a PDF text layer line by line: a title over two or three <br>-separated lines, hyphenated', async () => {
+    const HYPER = 'Continual Learning with Dependency Preserving Hypernetworks';
+    const VISUAL = 'Enhancing Visual Continual Learning with Language-Guided Supervision';
+    // As pdf.js writes it: one span per line, the source's newline before each <br>.
+    const lines = [
+      ...Array.from({ length: 30 }, (_, i) => `Line ${i} of the body text of this page, about tuning protocols.`),
+      '[4] Sunil Gupta. Continual learning with dependency pre-',
+      'serving hypernetworks. In WACV, pages 2339-2348, 2023.',
+      '[5] Someone Else. Enhancing',
+      'visual continual learning with language-guided super-',
+      'vision. In ICCV, 2023.',
+    ];
+    document.body.innerHTML = `<div class="textLayer">${lines.map((line) => `<span>${line}</span>\n<br>\n`).join('')}</div>`;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks().map(([id]) => id)).toEqual([idOf(HYPER), idOf(VISUAL)]);
+  });
+
   it('reads exactly only the places the worker pointed at', async () => {
     const items = Array.from({ length: 60 }, (_, i) => `<li><a href="#">${i === 41 ? 'Pointer Networks' : `An unrelated post, number ${i}`}</a></li>`);
     document.body.innerHTML = `<ul>${items.join('')}</ul>`;
