@@ -246,6 +246,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       before: block.text.slice(candidate.lineStart, start),
       after: block.text.slice(end, lineEnd),
       wholeElement: element !== null,
+      wholeLink: element?.localName === 'a',
       // Only asked when the line alone does not decide (a DOM read).
       inElement: () => sidesInTitleElement(range, block),
       namedOnPage: namedIds.has(hit.id),

@@ -35,12 +35,14 @@ const RULES: readonly [RegExp, string][] = [
   [/^([a-z]{2,})(t|b)re(s)?$/, '$1$2er$3'],
   // dialogue, catalogues, analogue; not vogue, rogue
   [/^([a-z]{3,})ogue(s)?$/, '$1og$2'],
+  // towards, afterwards, backwards: the directional -wards (not rewards, a plural)
+  [/^(to|after|back|for|up|down|on|in|out|home|east|west|north|south)wards$/, '$1ward'],
 ];
 
 const HAS_W = /(?:^| )w(?: |$)/;
 
 /** Letters any rule needs in the word: a cheap test before the patterns (most words have none of them). */
-const MAY_FOLD = /is|ys|our|ll|re|ogue/;
+const MAY_FOLD = /is|ys|our|ll|re|ogue|wards/;
 
 /**
  * The match word of `word` (lower-case, no punctuation): its American spelling

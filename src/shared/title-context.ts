@@ -34,6 +34,8 @@ export interface HitInContext {
   after: string;
   /** The match is the whole text of a link or an emphasis/citation element. */
   wholeElement: boolean;
+  /** That element is a link (not emphasis: pages bold the words a reader searched for). */
+  wholeLink?: boolean;
   /**
    * The text before and after the match inside the innermost link or emphasis
    * holding it, if any: set off there, it stands as a title however the line
@@ -82,6 +84,7 @@ export function standsAlone(before: string, after: string): boolean {
 }
 
 const isCapitalised = (word: string) => /^[\p{Lu}\p{N}]/u.test(word);
+const isLowerCase = (text: string) => text === text.toLowerCase();
 
 /** Written as a title: exactly as the digest writes it, in title case, or in capitals. */
 export function writtenAsTitle(asWritten: string, title: string): boolean {
@@ -194,9 +197,12 @@ export function acceptHit(hit: HitInContext): boolean {
   }
   if (hit.kind !== 'full') return alone();
   if (alone()) {
-    // A lower-case phrase set off by commas or dashes in notes is not yet a citation,
-    // unless the title is distinctive or the page writes it the way the digest does.
-    return hit.wholeElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);
+    // A lower-case phrase set off by commas or dashes in notes, or only in bold (a
+    // search page bolds the query: `<b>pointer networks</b> pytorch`), is not yet a
+    // citation, unless the title is distinctive or the page writes it the way the
+    // digest does. A link's whole text is.
+    const wholeTitleElement = hit.wholeElement && (hit.wholeLink !== false || !isLowerCase(hit.asWritten));
+    return wholeTitleElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);
   }
   // A title-cased title followed by its citation names the paper, generic or not.
   if (citedAsTitle(hit)) return true;

@@ -17,7 +17,7 @@ import { cyrb53 } from './hash';
 import { foldWords } from './spelling';
 
 /** Bump when the key entries or signatures change: the worker then reloads the digest. */
-export const TITLE_INDEX_FORMAT = 6;
+export const TITLE_INDEX_FORMAT = 7;
 
 /** Words hashed into a signature. Three make prose hits rare ("on the" alone is everywhere). */
 export const SIGNATURE_WORDS = 3;

@@ -60,6 +60,7 @@ describe('tokenize', () => {
       ['Language Modelling with Labelled Data', 'Language Modeling with Labeled Data'],
       ['Neighbourhood Behaviour of Regularised Tokenisers', 'Neighborhood Behavior of Regularized Tokenizers'],
       ['Analysing Dialogue at the Centre', 'Analyzing Dialog at the Center'],
+      ['Towards Infinite-Long Prefix, Looking Backwards', 'Toward Infinite-Long Prefix, Looking Backward'],
     ];
     for (const [british, american] of pairs) {
       expect(tokenize(british!).words).toEqual(tokenize(american!).words);
@@ -67,7 +68,7 @@ describe('tokenize', () => {
       expect(paperIdForTitle(british!)).not.toBe(paperIdForTitle(american!)); // the id keeps the title as the digest wrote it
     }
     // Short words keep their spelling: `four` is not `for`, `your` not `yor`, `noise` not `noize`.
-    expect(tokenize('four hours of your noise telling tour').words).toEqual(['four', 'hours', 'of', 'your', 'noise', 'telling', 'tour']);
+    expect(tokenize('four hours of your noise telling tour rewards').words).toEqual(['four', 'hours', 'of', 'your', 'noise', 'telling', 'tour', 'rewards']);
   });
 
   it('finds a digest title written in the other spelling', () => {
@@ -392,6 +393,16 @@ describe('precision rules', () => {
     expect(marked('at 10:30 Pointer Networks were discussed')).toEqual([]);
     expect(marked('27:30 Pointer Networks were discussed')).toEqual([]);
     expect(marked('Room 4 27:30 Pointer Networks')).toEqual([]);
+  });
+
+  it('does not take a lower-case generic title as a citation for being in bold alone (a search page bolds the query)', () => {
+    const bold = (text: string, wholeLink: boolean) =>
+      scan(text)
+        .filter((hit) => acceptHit({ ...hit, wholeElement: true, wholeLink }))
+        .map((hit) => hit.title);
+    expect(bold('pointer networks', false)).toEqual([]);
+    expect(bold('Pointer Networks', false)).toEqual([POINTER]);
+    expect(bold('pointer networks', true)).toEqual([POINTER]);
   });
 
   it('has small rules that each do one thing', () => {
