@@ -179,6 +179,13 @@ function standsAloneInElement(hit: HitInContext): boolean {
   return sides !== null && sides !== undefined && standsAlone(sides.before, sides.after);
 }
 
+/**
+ * A term defined with its abbreviation: `Learning from Label Proportions (LLP)
+ * is a learning problem`, `Pointer Networks (Ptr-Nets) are a neural
+ * architecture`. The words name the idea, not the paper.
+ */
+const DEFINES_TERM = /^\s*\([\p{Lu}][\p{L}\p{N}-]{0,15}\)\s+(?:is|are|was|were|refers?|denotes?|describes?)\b/u;
+
 /** A subtitle right after a main title: a colon or spaced dash, then a capitalised word. */
 const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
 
@@ -188,6 +195,8 @@ export function acceptHit(hit: HitInContext): boolean {
   // A main title that goes on into a subtitle that is not its own names another paper
   // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
   if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
+  // A generic phrase defined with its abbreviation is the idea, not the paper.
+  if (!hit.distinctive && DEFINES_TERM.test(hit.after)) return false;
   const alone = () => hit.wholeElement || standsAlone(hit.before, hit.after) || standsAloneInElement(hit);
   if (hit.kind === 'main' && !hit.distinctive) {
     // A short or generic main title alone: only quoted, or with its citation, or where

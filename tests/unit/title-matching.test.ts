@@ -405,6 +405,12 @@ describe('precision rules', () => {
     expect(bold('pointer networks', true)).toEqual([POINTER]);
   });
 
+  it('does not take a generic title defined with its abbreviation for the paper', () => {
+    expect(marked('Pointer Networks (Ptr-Nets) are a neural architecture introduced in 2015.')).toEqual([]);
+    expect(marked('Pointer Networks (Vinyals et al., 2015) repurpose attention.')).toEqual([POINTER]);
+    expect(marked('Pointer Networks (NeurIPS 2015). Vinyals, Fortunato, Jaitly.')).toEqual([POINTER]);
+  });
+
   it('has small rules that each do one thing', () => {
     expect(standsAlone('27:30 ', '')).toBe(true);
     expect(standsAlone('at 10:30 ', '')).toBe(false);
