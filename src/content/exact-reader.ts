@@ -26,6 +26,8 @@ const BATCH_CHARS = 60_000;
 const MARK_WAIT_MS = 1000;
 /** Text between two titles named together: `and`, `or`, `&`, a comma, a slash. */
 const JOINS_TITLES = /^\s*(?:,\s*)?(?:and|or|&|\/|,)\s*$/iu;
+/** The same, opening the rest of the line: only then is the next hit looked for. */
+const JOIN_AFTER = /^\s*(?:,\s*)?(?:and|or|&|\/|,)\s/iu;
 
 /** A short or generic main title, taken only where something vouches for it (title-context.ts). */
 function isWeakAlias(hit: ScanHit): boolean {
@@ -215,7 +217,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     const hit = entry.hits[entry.next++] as ScanHit;
     const candidate = entry.candidates[hit.unit];
     if (!candidate || hit.start < 0 || hit.end > tokensOf(candidate).words.length || hit.start >= hit.end) return;
-    const accepted = judge(candidate, hit, nextHitOf(entry.hits, hit));
+    const accepted = judge(candidate, hit, () => nextHitOf(entry.hits, hit));
     if (!accepted) return;
     if (namesInFull(hit)) namedIds.add(hit.id);
     const list = pendingMarks.get(candidate.block) ?? [];
@@ -224,12 +226,14 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     if (marksTimer === undefined) marksTimer = setTimeout(placeMarks, MARK_WAIT_MS);
   }
 
-  function judge(candidate: Candidate, hit: ScanHit, next: ScanHit | null): Accepted | null {
+  function judge(candidate: Candidate, hit: ScanHit, nextHit: () => ScanHit | null): Accepted | null {
     const { block } = candidate;
     const tokens = tokensOf(candidate);
     const start = tokens.starts[hit.start] as number;
     const end = tokens.ends[hit.end - 1] as number;
     // Another title right after, joined by `and` or a comma, ends this one's line (`CLUTR: … and Bidirectional …`).
+    // (Looked for only after such a joiner: a reply can hold hundreds of hits.)
+    const next = JOIN_AFTER.test(block.text.slice(end, end + 8)) ? nextHit() : null;
     const nextStart = next ? (tokens.starts[next.start] as number) : undefined;
     const lineEnd = nextStart !== undefined && nextStart >= end && JOINS_TITLES.test(block.text.slice(end, nextStart)) ? nextStart : candidate.lineEnd;
     const asWritten = block.text.slice(start, end);

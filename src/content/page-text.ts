@@ -141,6 +141,8 @@ export class BlockWalker {
   private lastText: Text | null = null;
   /** Computed-style reads left for this walk (see separatesVisually). */
   private styleChecks = MAX_STYLE_CHECKS;
+  /** White-space reads (keepsLineBreaks), a budget of their own so they never use up the checks above. */
+  private whiteSpaceChecks = MAX_STYLE_CHECKS;
   /** The last text parent whose white-space was read, and whether it keeps line breaks (keepsLineBreaks). */
   private lastStyledParent: Element | null = null;
   private lastKeepsBreaks = false;
@@ -280,15 +282,15 @@ export class BlockWalker {
    * `white-space: pre-wrap` or `pre-line` on a `<div>` (a video description, a
    * chat message, a notebook's output). Only runs that hold a newline and text
    * cost a computed-style read (not the source's indentation between tags), once
-   * per parent element in a row, within MAX_STYLE_CHECKS.
+   * per parent element in a row, at most MAX_STYLE_CHECKS times a walk.
    */
   private keepsLineBreaks(parent: Element, data: string): boolean {
     if (!data.includes('\n')) return false;
     if (parent === this.lastStyledParent) return this.lastKeepsBreaks;
     if (!/\S/.test(data)) return false;
     const view = parent.ownerDocument.defaultView;
-    if (!view || this.styleChecks <= 0) return false;
-    this.styleChecks--;
+    if (!view || this.whiteSpaceChecks <= 0) return false;
+    this.whiteSpaceChecks--;
     const style = view.getComputedStyle(parent);
     // `white-space` is a shorthand since Chrome 114; its newline half is `white-space-collapse`.
     const collapse = (style as CSSStyleDeclaration & { whiteSpaceCollapse?: string }).whiteSpaceCollapse;
