@@ -119,8 +119,14 @@ export function continuesAsTitle(before: string, after: string): boolean {
  * A family name as citations write it: a capital, then lower case, parts joined
  * by a hyphen or apostrophe or a capital (`Vinyals`, `O'Neil`, `Lopez-Paz`,
  * `LeCun`); not an acronym or a product (`JAX`, `SQLite`).
+ *
+ * An apostrophe may follow the first capital (`O'Neil`, `D’Amour`). Each
+ * further part must open with its joiner or its capital. Written with both
+ * optional (`(?:[-'’]?\p{Lu}?\p{Ll}+)*`), a run of lower case could be split
+ * into parts in exponentially many ways, and page text such as
+ * `(Abbbbbbbbbbbbbbbbbb, Cdddddddddddddddddd x` took 27 s to fail.
  */
-const NAME = "\\p{Lu}\\p{Ll}+(?:[-'’]?\\p{Lu}?\\p{Ll}+)*";
+const NAME = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:(?:[-'’]\\p{Lu}?|\\p{Lu})\\p{Ll}+)*";
 /**
  * A citation right after the title: `(Vinyals et al., 2015)`, `(2015)`, `[12]`,
  * `[3, 7]`; its authors alone in brackets, four or more or `et al.` (`(Fey,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeTitle, paperIdForTitle } from '../../src/shared/normalize';
 import { foldWords } from '../../src/shared/spelling';
-import { acceptHit, continuesAsTitle, namesInFull, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
+import { acceptHit, citedRightAfter, continuesAsTitle, namesInFull, standsAlone, writtenAsTitle } from '../../src/shared/title-context';
 import {
   KEY_FULL,
   KEY_MAIN,
@@ -448,6 +448,22 @@ describe('citations in prose', () => {
     expect(marked('Learning to Relax (Yoga, Pilates & Breathwork) on Fridays')).toEqual([]);
     expect(marked('last year’s course, Continual Learning in Neural Networks, Summer 2024, is on the drive')).toEqual([]);
     expect(marked('we like relational deep learning, Fey et al. 2023, a lot')).toEqual([]);
+  });
+});
+
+describe('citation after a title, on hostile input', () => {
+  it('reads the family names citations write, hyphenated, with an apostrophe or an inner capital', () => {
+    expect(citedRightAfter(" (Vinyals, O'Neil, Lopez-Paz & LeCun) and")).toBe(true);
+    expect(citedRightAfter(', McDonald and Müller-Lüdenscheidt, 2023')).toBe(true);
+    expect(citedRightAfter(' (Postgres, SQLite & DuckDB)')).toBe(false);
+  });
+
+  it('fails at once on long lower-case runs that a family name could be split into', () => {
+    // With the name's parts both optional this backtracked exponentially: 18 letters took 27 s, 30 would take days.
+    const name = (capital: string) => capital + 'b'.repeat(30);
+    expect(citedRightAfter(` (${name('A')}, ${name('C')} x`)).toBe(false);
+    expect(citedRightAfter(` (${name('A')}, ${name('C')}, ${name('D')} & x`)).toBe(false);
+    expect(citedRightAfter(`, ${name('A')} and ${name('C')} x`)).toBe(false);
   });
 });
 
