@@ -107,7 +107,8 @@ export function continuesAsTitle(before: string, after: string): boolean {
     if (isCapitalised(next[1])) return true;
     if (FUNCTION_WORDS.has(next[1].toLowerCase()) && next[2] && isCapitalised(next[2])) return true;
   }
-  const previous = /([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u.exec(before);
+  // Only from a word's first letter: retried at every letter of a long word it was quadratic (50k letters: 2 s).
+  const previous = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u.exec(before);
   if (previous?.[1] && isCapitalised(previous[1])) {
     const opensSentence = /(?:^|[.!?:;"“(]\s*)$/u.test(before.slice(0, previous.index));
     if (!opensSentence) return true;
@@ -137,7 +138,7 @@ const NAME = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:(?:[-'’]\\p{Lu}?|\\p{Lu})\\p
  */
 const NUMBERED_OR_DATED = new RegExp(String.raw`^\s*(?:\([^()]{0,80}\b(?:19|20)\d{2}[a-z]?\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])`, 'u');
 const AUTHORS_IN_BRACKETS = new RegExp(
-  String.raw`^\s*\(${NAME}(?:\s+et\s+al\.?|(?:\s*,\s*${NAME}){2,12}\s*,?\s*(?:&|and)\s+${NAME}|(?:\s*,\s*${NAME}){3,12})\)`,
+  String.raw`^\s*\(${NAME}(?:\s+et\s+al\.?|(?:\s*,\s*${NAME}){2,12}\s*(?:,\s*)?(?:&|and)\s+${NAME}|(?:\s*,\s*${NAME}){3,12})\)`,
   'u',
 );
 const AUTHORS_AND_YEAR = new RegExp(String.raw`^\s*,\s*${NAME}(?:\s+et\s+al\.?|\s+(?:&|and)\s+${NAME}),?\s+\(?(?:19|20)\d{2}[a-z]?\b`, 'u');

@@ -27,7 +27,8 @@ export interface Tokens {
 
 /** Letters join across these inside a word: `NEVIS'22`, `E^2`, `E$^2$`, `don't`. */
 const WORD_JOINERS = "'`^$\u2018\u2019\u02BC\u00B4";
-const LINE_BREAK_HYPHEN = /^[-\u2010\u2011]\s*\n\s*$/;
+// Spaces before the newline exclude it: `\s*\n\s*` could split a run of newlines many ways.
+const LINE_BREAK_HYPHEN = /^[-\u2010\u2011][^\S\n]*\n\s*$/;
 const SPACED_HYPHEN = /^[-\u2010\u2011] $/;
 const ELLIPSIS = /\.\.\.|\u2026/;
 const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
@@ -35,8 +36,9 @@ const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
 const UNICODE_TOKEN = /[\p{L}\p{N}\p{M}'`^$\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
 const UNICODE_TEX_TOKEN = /[\p{L}\p{N}\p{M}'`^$\\{}\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
 const LEADING_JOINERS = /^['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]*/;
-const TRAILING_JOINERS = /['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]*$/;
-const EDGE_JOINERS = /^['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+|['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+$/g;
+// The trailing runs start only where a run starts: retried at each joiner of a long run, they were quadratic.
+const TRAILING_JOINERS = /(?<!['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF])['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]*$/;
+const EDGE_JOINERS = /^['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+|(?<!['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF])['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+$/g;
 
 function isAsciiAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
