@@ -284,6 +284,10 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       }),
     }));
     const placed = new Set<string>();
+    // A shadow host's light text is read both in its chunk and on its own (page-scanner's
+    // adoptShadowRoot), as two blocks: once one is marked, the other's live range has
+    // collapsed beside that mark or holds it.
+    const placedNow: Element[] = [];
     for (const { block, list } of visible) {
       // Longest first, no overlaps; then place from the end of the block backwards so
       // splitting a text node never shifts a range still to be placed.
@@ -299,8 +303,10 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       }
       for (const item of kept) {
         try {
+          if (item.range.collapsed || placedNow.some((mark) => item.range.intersectsNode(mark))) continue;
           const mark = placeMark(item.range, item.element, item.id);
           if (mark) {
+            placedNow.push(mark);
             placed.add(item.id);
             placedMarks.add(mark);
             markedBlocks.add(block.element);

@@ -112,6 +112,21 @@ function hostOf(element: Element): Element | null {
   return root instanceof ShadowRoot ? root.host : null;
 }
 
+/**
+ * Whether a light child of a shadow host is on screen: assigned to a slot whose
+ * box is shown. Unassigned, it is not rendered at all; a footnote's text slotted
+ * into a hover box that is `display: none` until hovered (Distill's
+ * `<d-footnote>`) is not on screen either. innerText already leaves both out;
+ * this is for what is read node by node.
+ */
+function isShownBySlot(node: Element | Text): boolean {
+  const slot = node.assignedSlot;
+  if (!slot) return false;
+  // A slot is `display: contents`, with no box of its own to ask.
+  const box = slot.parentElement ?? hostOf(slot);
+  return !box || typeof box.checkVisibility !== 'function' || box.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions);
+}
+
 /** Whether a node sits in a skipped subtree (checked for mutation targets, which the walker did not vet). */
 export function isInSkippedSubtree(node: Node): boolean {
   for (let element = node instanceof Element ? node : node.parentElement; element; element = element.parentElement) {
@@ -137,6 +152,11 @@ export class BlockWalker {
   private readonly pathNodes: Node[] = [];
   private readonly pathBlocks: (Element | null)[] = [];
   private done = false;
+  /**
+   * Shadow hosts met on this walk (and the root, when it is one): their light
+   * children render only where a slot shows them (isShownBySlot).
+   */
+  private readonly shadowHosts = new Set<Node>();
   private lastTextBlock: TextBlock | null = null;
   private lastText: Text | null = null;
   /** Computed-style reads left for this walk (see separatesVisually). */
@@ -156,6 +176,7 @@ export class BlockWalker {
     const rootBlock = root instanceof ShadowRoot ? root.host : blockOf(root);
     this.pathNodes.push(root);
     this.pathBlocks.push(rootBlock);
+    if (root instanceof Element && root.shadowRoot) this.shadowHosts.add(root);
   }
 
   /** Whether the page detached the node this walk paused on (resuming would stop early). */
@@ -208,14 +229,21 @@ export class BlockWalker {
       this.skipSubtree();
       return;
     }
-    const inline = INLINE_TAGS.has(tag);
     const parent = element.parentNode;
+    if (parent && this.shadowHosts.has(parent) && !isShownBySlot(element)) {
+      this.skipSubtree();
+      return;
+    }
+    const inline = INLINE_TAGS.has(tag);
     const block = inline ? (this.blockBelow(parent) ?? blockOf(element)) : element;
     this.pathNodes.push(element);
     this.pathBlocks.push(block);
     if (SHADOW_HOST_TAGS.has(tag) || tag.includes('-')) {
       const shadow = element.shadowRoot;
-      if (shadow) this.onShadowRoot(shadow);
+      if (shadow) {
+        this.shadowHosts.add(element);
+        this.onShadowRoot(shadow);
+      }
     }
     if (tag === 'BR' && block) this.addBreak(this.blockFor(block));
   }
@@ -262,6 +290,8 @@ export class BlockWalker {
     const data = node.data;
     if (data.length === 0) return;
     const parent = node.parentNode;
+    // Whitespace between a host's light children stays: it keeps two slots' texts apart.
+    if (parent && this.shadowHosts.has(parent) && /\S/.test(data) && !isShownBySlot(node)) return;
     const element = parent ? (this.blockBelow(parent) ?? blockOf(node)) : null;
     if (!element) return;
     const block = this.blockFor(element);

@@ -122,6 +122,22 @@ ${Array.from({ length: 7000 }, (_, i) => `<div class="post"><div class="head"><s
   document.getElementById('card-host').attachShadow({ mode: 'open' }).innerHTML = '<h3>${SEQ2SEQ}</h3><slot name="note"></slot>';
 </script>`;
 
+const WIDTH = 'Feature Learning in Infinite-Width Neural Networks';
+/**
+ * Light DOM under shadow hosts, as Distill's custom elements write it: a
+ * footnote's text slotted into a hover box hidden until hovered, a host's light
+ * child no slot takes, and a sidenote whose slot shows its text.
+ */
+const SLOTTED_PAGE = `<!doctype html><title>Slotted</title>
+<p>At large width the network stays close to its linearisation<d-footnote>We use the scaling from ${TOOLLESS} and ${WIDTH} for every sweep.</d-footnote>.</p>
+<p>Unassigned: <x-box>we use the scaling from ${WIDTH} for every sweep</x-box>.</p>
+<p>Shown: <x-note>we use the scaling from ${WIDTH} for every sweep</x-note>.</p>
+<script>
+  customElements.define('d-footnote', class extends HTMLElement { constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<sup>[1]</sup><div style="display:none"><slot></slot></div>'; } });
+  customElements.define('x-box', class extends HTMLElement { constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<b>box</b>'; } });
+  customElements.define('x-note', class extends HTMLElement { constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = ' <i><slot></slot></i>'; } });
+</script>`;
+
 /**
  * A page that fights back: it replaces Array, Node and MutationObserver methods,
  * throws from its own handlers, sets <base href> elsewhere, forbids every style
@@ -188,6 +204,7 @@ describe('title spotting in Chromium', () => {
       '/thread': THREAD_PAGE,
       '/shadow': SHADOW_PAGE,
       '/shadow-feed': SHADOW_FEED_PAGE,
+      '/slotted': SLOTTED_PAGE,
       '/hosts': `<!doctype html><ul><li><a href="#">x</a></li></ul><div id="empty"></div><div id="full"><p>text</p></div>
         <div id="spaced"> </div><paper-card id="card"><span>light</span></paper-card><span id="icon"></span><img><br>`,
       '/frame': `<!doctype html><p>Framed: <a href="#">${DMA}</a></p>`,
@@ -248,6 +265,15 @@ describe('title spotting in Chromium', () => {
     await page.goto(`${server.origin}/shadow-feed`);
     const found = await waitForMarkCount(page, 2, 'both titles in the shadow roots of the feed');
     expect(found.map(([id]) => id).sort()).toEqual([idOf(POINTER), idOf(SEQ2SEQ)].sort());
+    await page.close();
+  });
+
+  it('reads a shadow host\'s light DOM only where a slot shows it, and marks it once', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/slotted`);
+    await waitForMarkCount(page, 1, 'the title in the shown slot');
+    // Read in its chunk and again on its own, the shown text once got a second, empty mark.
+    expect(await settledMarks(page)).toEqual([[idOf(WIDTH), WIDTH]]);
     await page.close();
   });
 
