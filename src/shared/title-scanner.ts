@@ -11,7 +11,7 @@
  * (tried joined), and a title cut off with an ellipsis after enough words.
  */
 import { foldWord } from './spelling';
-import { KEY_FULL, SIGNATURE_WORDS, SKIP_SHIFTS, foldSignature, skipSignature, toleratesTypo, wordHash, type KeyEntry } from './title-index';
+import { KEY_FULL, SIGNATURE_WORDS, mainTitleOf, SKIP_SHIFTS, foldSignature, skipSignature, toleratesTypo, wordHash, type KeyEntry } from './title-index';
 
 /** One candidate text as the page sends it. */
 export interface ScanUnit {
@@ -39,6 +39,19 @@ export interface ScanHit {
 
 /** A truncated title must keep at least this many words before its ellipsis. */
 export const MIN_TRUNCATED_WORDS = 5;
+/**
+ * Or this many, when they go two words past its main title: a sidebar cut at
+ * 60 characters, `Stationary Representations: Optimally Approximating…`.
+ */
+const MIN_TRUNCATED_WORDS_INTO_SUBTITLE = 4;
+
+/** Whether `matched` words of a title reach two words into its subtitle (counted roughly: more words, never fewer). */
+function reachesIntoSubtitle(title: string, matched: number): boolean {
+  const main = mainTitleOf(title);
+  if (main === null) return false;
+  const mainWords = main.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '').length;
+  return matched >= mainWords + 2;
+}
 
 /** The words of one unit as matched: plain, or with hyphenated pairs joined. */
 interface WordView {
@@ -181,7 +194,7 @@ function compare(view: WordView, start: number, entry: KeyEntry, keyWords: reado
     matched++;
   }
   if (matched === keyWords.length) return { view, start, end: start + matched, entry, truncated: false };
-  if (matched < MIN_TRUNCATED_WORDS) return null;
+  if (matched < MIN_TRUNCATED_WORDS && !(matched >= MIN_TRUNCATED_WORDS_INTO_SUBTITLE && reachesIntoSubtitle(entry[2], matched))) return null;
   const next = start + matched;
   // Cut off right after a whole word: `... Investigations with…`
   if (view.cuts.has(next - 1)) return { view, start, end: next, entry, truncated: true };
