@@ -286,8 +286,10 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
     const placed = new Set<string>();
     // A shadow host's light text is read both in its chunk and on its own (page-scanner's
     // adoptShadowRoot), as two blocks: once one is marked, the other's live range has
-    // collapsed beside that mark or holds it.
+    // collapsed beside that mark, or (spanning nodes) may hold it. Only ranges over
+    // several nodes are compared with the marks placed so far: one text node holds no mark.
     const placedNow: Element[] = [];
+    const holdsPlacedMark = (range: Range) => range.startContainer !== range.endContainer && placedNow.some((mark) => range.intersectsNode(mark));
     for (const { block, list } of visible) {
       // Longest first, no overlaps; then place from the end of the block backwards so
       // splitting a text node never shifts a range still to be placed.
@@ -303,7 +305,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       }
       for (const item of kept) {
         try {
-          if (item.range.collapsed || placedNow.some((mark) => item.range.intersectsNode(mark))) continue;
+          if (item.range.collapsed || holdsPlacedMark(item.range)) continue;
           const mark = placeMark(item.range, item.element, item.id);
           if (mark) {
             placedNow.push(mark);

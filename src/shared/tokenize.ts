@@ -35,10 +35,12 @@ const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
 /** A raw token outside ASCII: letters, digits, marks and in-word joiners (plus TeX when present). */
 const UNICODE_TOKEN = /[\p{L}\p{N}\p{M}'`^$\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
 const UNICODE_TEX_TOKEN = /[\p{L}\p{N}\p{M}'`^$\\{}\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
-const LEADING_JOINERS = /^['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]*/;
+/** Joiners, TeX braces and invisible marks, trimmed from a token's edges. */
+const EDGE_JOINER = "['`^$\\u2018\\u2019\\u02BC\\u00B4{}\\u00AD\\u200B-\\u200D\\u2060\\uFEFF]";
+const LEADING_JOINERS = new RegExp(`^${EDGE_JOINER}*`);
 // The trailing runs start only where a run starts: retried at each joiner of a long run, they were quadratic.
-const TRAILING_JOINERS = /(?<!['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF])['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]*$/;
-const EDGE_JOINERS = /^['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+|(?<!['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF])['`^$\u2018\u2019\u02BC\u00B4{}\u00AD\u200B-\u200D\u2060\uFEFF]+$/g;
+const TRAILING_JOINERS = new RegExp(`(?<!${EDGE_JOINER})${EDGE_JOINER}*$`);
+const EDGE_JOINERS = new RegExp(`^${EDGE_JOINER}+|(?<!${EDGE_JOINER})${EDGE_JOINER}+$`, 'g');
 
 function isAsciiAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);

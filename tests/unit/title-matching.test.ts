@@ -208,6 +208,13 @@ describe('scan', () => {
     expect(scan('What learning algorithm is…')).toEqual([]);
   });
 
+  it('takes four words when two of them are past the main title, as a sidebar cuts at 60 characters', () => {
+    const STATIONARY = 'Stationary Representations: Optimally Approximating Compatibility and Implications for Improved Model Replacements';
+    expect(scan('Stationary Representations: Optimally Approximating…').map((hit) => [hit.title, hit.kind])).toEqual([[STATIONARY, 'truncated']]);
+    // One word past a three-word main title is still four words, and not enough.
+    expect(scan('Learning to Relax: Setting…').filter((hit) => hit.kind === 'truncated')).toEqual([]);
+  });
+
   it('matches the main title alone when it is distinctive', () => {
     const [hit] = scan('Rethinking Multiple Instance Learning for Whole Slide Image Classification');
     expect(hit).toMatchObject({ title: RETHINK, kind: 'main' });
