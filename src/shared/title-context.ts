@@ -60,9 +60,10 @@ export function namesInFull(hit: { kind: HitKind; distinctive: boolean }): boole
  * What may precede a title that stands alone: a line start, list markers,
  * closing brackets, quotes, sentence ends, and the emoji, symbols and arrows
  * that posts and newsletters use as bullets (`🔧 Title`, `→ Title`, `♻️ Title`,
- * whose variation selector ends the emoji).
+ * whose variation selector ends the emoji, and keycaps like `2️⃣ Title`, which
+ * end in the combining keycap U+20E3).
  */
-const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f])\s*$/u;
+const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3])\s*$/u;
 /**
  * A time or timestamp alone at the start of the line: a video's chapters
  * (`27:30 Title`, `1:02:03 – Title`), a programme's slots (`10:30 Title`).

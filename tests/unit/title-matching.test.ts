@@ -485,8 +485,10 @@ describe('main titles', () => {
 
 describe('bullets', () => {
   it('reads emoji, symbols and arrows that open a line as bullets', () => {
-    for (const bullet of ['🔧 ', '♻️ ', '→ ', '✅ ', '📄']) expect(marked(`${bullet}Pointer Networks`), bullet).toEqual([POINTER]);
+    for (const bullet of ['🔧 ', '♻️ ', '→ ', '✅ ', '📄', '2️⃣ ', '#️⃣ ']) expect(marked(`${bullet}Pointer Networks`), bullet).toEqual([POINTER]);
     expect(marked('🔧 we train pointer networks')).toEqual([]);
+    // A digit alone is not a keycap: "2 Pointer Networks" could be a count in prose.
+    expect(marked('we built 2 pointer networks')).toEqual([]);
   });
 });
 
