@@ -333,7 +333,8 @@ export class BlockWalker {
   /**
    * Whether two text runs that touch with no space between them are laid out
    * apart: inline tags styled as blocks (a link card's `<span class=host>` and
-   * `<strong class=title>`, flex items) read as "arxiv.orgTrain Once". Only
+   * `<strong class=title>`, flex items) read as "arxiv.orgTrain Once", and
+   * inline boxes with a margin or padding between them (spacedApart). Only
    * such touching runs cost a computed-style read, and a walk does at most
    * MAX_STYLE_CHECKS of them.
    */
@@ -343,16 +344,18 @@ export class BlockWalker {
     if (/\s$/.test(before) || /^\s/.test(next.data)) return false;
     const view = next.ownerDocument.defaultView;
     if (!view) return false;
-    const laidOutApart = (element: Element | null, other: Node): boolean => {
+    const laidOutApart = (element: Element | null, other: Node, side: 'Right' | 'Left'): boolean => {
       for (; element && !element.contains(other); element = element.parentElement) {
         // Inside a formula, boxes are laid out in a row (`block math` is MathML's own layout); a formula is inline unless display="block".
         if (element.namespaceURI === MATHML_NAMESPACE && (element.localName !== 'math' || element.getAttribute('display') !== 'block')) continue;
         this.styleChecks--;
-        if (!view.getComputedStyle(element).display.startsWith('inline')) return true;
+        const style = view.getComputedStyle(element);
+        if (!style.display.startsWith('inline')) return true;
+        if (spacedApart(style, side)) return true;
       }
       return false;
     };
-    return laidOutApart(previous.parentElement, next) || laidOutApart(next.parentElement, previous);
+    return laidOutApart(previous.parentElement, next, 'Right') || laidOutApart(next.parentElement, previous, 'Left');
   }
 
   private blockFor(element: Element): TextBlock {
@@ -363,6 +366,20 @@ export class BlockWalker {
     }
     return block;
   }
+}
+
+/**
+ * Whether an inline box keeps a gap on the side facing its neighbour that
+ * reads as a space: a backlink's `<span class=path>` with `margin-left: 6px`
+ * after the link ("Discrete Key-Value Bottleneck  Papers"). A gap of a fifth
+ * of the font size or more (about a word space) counts; a highlight's 1-2 px
+ * of padding inside a word does not.
+ */
+function spacedApart(style: CSSStyleDeclaration, side: 'Right' | 'Left'): boolean {
+  const gap = (parseFloat(style[`margin${side}`]) || 0) + (parseFloat(style[`padding${side}`]) || 0);
+  if (gap <= 0) return false;
+  const fontSize = parseFloat(style.fontSize) || 16;
+  return gap >= fontSize / 5;
 }
 
 /**
