@@ -85,8 +85,19 @@ export interface TextBlock {
   breaks: number[];
 }
 
-/** Hidden or editable by attribute: one compiled selector match instead of four attribute reads. */
-const SKIPPED_BY_ATTRIBUTE = '[hidden], [aria-hidden="true"], [inert], [contenteditable]:not([contenteditable="false"])';
+/**
+ * Text only a screen reader hears, by the class names the common frameworks
+ * give it: Bootstrap's and Tailwind's `sr-only`, Bootstrap 5's and Drupal's
+ * `visually-hidden` (`element-invisible` in Drupal 7), HTML5 Boilerplate's
+ * `visuallyhidden`, WordPress's `screen-reader-text`, Moodle's `accesshide`,
+ * GOV.UK's. It is not on screen, and read as part of the line it glues a
+ * hint onto a title (`<a>Pointer Networks <span class=accesshide> URL</span></a>`
+ * reads as a longer title, `Pointer Networks URL`).
+ */
+const SCREEN_READER_ONLY =
+  '.sr-only, .visually-hidden, .visuallyhidden, .element-invisible, .screen-reader-text, .accesshide, .govuk-visually-hidden';
+/** Hidden or editable by attribute: one compiled selector match instead of several attribute reads. */
+const SKIPPED_BY_ATTRIBUTE = `[hidden], [aria-hidden="true"], [inert], [contenteditable]:not([contenteditable="false"]), ${SCREEN_READER_ONLY}`;
 
 /** Whether a subtree can hold no readable title. */
 export function isSkippedElement(element: Element): boolean {

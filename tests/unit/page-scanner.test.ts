@@ -75,6 +75,20 @@ describe('page scanner', () => {
     expect(channel.sentTexts().some((t) => t === 'deep model assembling')).toBe(false);
   });
 
+  it('reads a link without its screen-reader-only suffix, so the title is the whole link', async () => {
+    // Moodle: `Title <span class=accesshide> URL</span>`; 'URL' read as part of the line would continue the title.
+    document.body.innerHTML = `
+      <ul><li><a href="/mod/url"><span class="instancename">A Critical Review of Recurrent Neural Networks for Sequence Learning <span class="accesshide"> URL</span></span></a></li>
+          <li><a href="/x"><span>Pointer Networks<span class="sr-only"> (opens in a new tab)</span></span></a></li></ul>
+      <p>Read more <span class="screen-reader-text">about Pointer Networks</span></p>`;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([
+      [idOf('A Critical Review of Recurrent Neural Networks for Sequence Learning'), 'A Critical Review of Recurrent Neural Networks for Sequence Learning'],
+      [idOf('Pointer Networks'), 'Pointer Networks'],
+    ]);
+  });
+
   it('marks a title that begins with a whole link and goes on past it, the link inside the mark', async () => {
     const WHEN = 'When, Why and How Much? Adaptive Learning Rate Scheduling by Refinement';
     document.body.innerHTML = `<p>Use the linear decay recommended in <a href="/paper">When, Why and How Much?</a> Adaptive Learning Rate Scheduling by Refinement, Defazio et al. 2023, then extrapolate.</p>
