@@ -12,7 +12,7 @@ import { MAX_SCAN_MARKERS, MAX_SCAN_UNITS, type ScanPayload } from '../shared/pr
 import type { ScanHit } from '../shared/title-scanner';
 import { acceptHit, namesInFull } from '../shared/title-context';
 import { candidatesOf, matchWords, tokensOf, type Candidate } from './candidates';
-import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, sidesInTitleElement, styleShadowRoot, wholeElementOf } from './marks';
+import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, shownInShadowHostAfter, sidesInTitleElement, styleShadowRoot, wholeElementOf } from './marks';
 import { BlockWalker, textNow, type TextBlock } from './page-text';
 
 /**
@@ -253,6 +253,7 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       wholeLink: element?.localName === 'a',
       // Only asked when the line alone does not decide (a DOM read).
       inElement: () => sidesInTitleElement(range, block),
+      shownAfter: () => shownInShadowHostAfter(range),
       namedOnPage: namedIds.has(hit.id),
     });
     if (!accepted) return null;

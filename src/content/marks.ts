@@ -10,7 +10,7 @@
  * Marks never nest and never change the page's textContent; links keep working
  * because nothing is replaced, only wrapped.
  */
-import { TITLE_CARRIER_TAGS, nodeAt, type TextBlock } from './page-text';
+import { TITLE_CARRIER_TAGS, nodeAt, shadowHostRightAfter, type TextBlock } from './page-text';
 
 export const MARK_ATTRIBUTE = 'data-paperpeek-id';
 /** Set on page elements we marked by attribute, so cleanup removes exactly what we added. */
@@ -81,6 +81,29 @@ export function sidesInTitleElement(range: Range, block: TextBlock): { before: s
     if (element === block.element) break;
   }
   return null;
+}
+
+/**
+ * What a reader sees right after the match when that is a shadow host the line's
+ * text does not hold: Distill's `Title<d-cite key=…></d-cite>` shows `[3]` from
+ * its shadow root, which is read as a tree of its own. Null when the match is not
+ * followed directly (inline, no text between) by an open shadow root's host.
+ * At most 80 characters, of the root's children on screen.
+ */
+export function shownInShadowHostAfter(range: Range): string | null {
+  let node: Node = range.endContainer;
+  if (node instanceof Text) {
+    if (/\S/.test(node.data.slice(range.endOffset))) return null;
+  } else node = node.childNodes[range.endOffset - 1] ?? node;
+  const root = shadowHostRightAfter(node)?.shadowRoot;
+  if (!root) return null;
+  let shown = '';
+  for (const child of root.children) {
+    if (shown.length >= 80) break;
+    if (!(child instanceof HTMLElement) || ['STYLE', 'SCRIPT', 'TEMPLATE', 'SLOT', 'LINK'].includes(child.tagName) || !isVisible(child)) continue;
+    shown += child.innerText;
+  }
+  return shown.slice(0, 80);
 }
 
 export function isVisible(element: Element): boolean {

@@ -109,6 +109,23 @@ export function isInlineElement(element: Element): boolean {
   return INLINE_TAGS.has(element.tagName.toUpperCase());
 }
 
+/**
+ * The open shadow root's host that comes right after `node` on its line, with
+ * only white space between: out of the inline elements `node` ends
+ * (`<em>Title</em><d-cite>`), then the next sibling. Distill's `<d-cite>` shows
+ * its `[3]` from there, which the line's own text does not hold.
+ */
+export function shadowHostRightAfter(node: Node): Element | null {
+  let current: Node | null = node;
+  while (current && !current.nextSibling) {
+    current = current.parentNode;
+    if (!(current instanceof Element) || !isInlineElement(current)) return null;
+  }
+  let next = current?.nextSibling ?? null;
+  while (next instanceof Text && !/\S/.test(next.data)) next = next.nextSibling;
+  return next instanceof Element && next.shadowRoot ? next : null;
+}
+
 /** The block an element's text belongs to: itself when it is a block, else its nearest block ancestor. */
 export function blockOf(node: Node): Element | null {
   let element: Element | null = node instanceof Element ? node : node.parentElement;

@@ -21,7 +21,7 @@
  * Shadow roots are not in innerText either; they are found and read as roots of
  * their own.
  */
-import { isInlineElement, isSkippedElement } from './page-text';
+import { isInlineElement, isSkippedElement, shadowHostRightAfter } from './page-text';
 
 /** A subtree up to this many elements is read with one innerText call. */
 const CHUNK_ELEMENTS = 4000;
@@ -486,9 +486,9 @@ let spaceThenWord: RegExp | null = null;
  * Whether every occurrence of `title` (as the page rendered it, any case) in
  * `place` runs on inside one text node, with a word right before or right
  * after it there (`Learning Pointer Networks for Graphs`). No link, emphasis or
- * line can then set it apart, so a title that is only taken standing apart
- * (SPAN_UNLESS_RUNNING_TEXT) cannot be marked there and the exact read is
- * saved. An occurrence that crosses nodes, or none found, answers false: the
+ * line can then set it apart, nor a shadow host's citation right after it, so
+ * a title that is only taken standing apart (SPAN_UNLESS_RUNNING_TEXT) cannot
+ * be marked there and the exact read is saved. An occurrence that crosses nodes, or none found, answers false: the
  * place is read.
  */
 export function liesOnlyInRunningText(place: Element, title: string): boolean {
@@ -508,6 +508,8 @@ export function liesOnlyInRunningText(place: Element, title: string): boolean {
       const before = text.slice(Math.max(0, at - 2), at);
       const after = text.slice(at + wanted.length, at + wanted.length + 2);
       if (!wordThenSpace.test(before) && !spaceThenWord.test(after)) return false;
+      // A citation element right after may set it off (`from Title<d-cite>` showing `[3]`).
+      if (after.trim() === '' && at + wanted.length + after.length === text.length && shadowHostRightAfter(node)) return false;
       runningOn++;
     }
   }

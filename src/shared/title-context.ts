@@ -42,6 +42,12 @@ export interface HitInContext {
    * goes on (`<a>[R] Title</a> Research (arxiv.org)`).
    */
   inElement?: () => { before: string; after: string } | null;
+  /**
+   * What a shadow host right after the match shows, when the line's text does
+   * not hold it (`Title<d-cite>` showing `[3]`): asked only when a citation
+   * would decide.
+   */
+  shownAfter?: () => string | null;
   /** The page names this paper in full elsewhere (namesInFull): its short main title may then stand for it. */
   namedOnPage?: boolean;
 }
@@ -181,9 +187,16 @@ export function mayVouchForWeakTitle(before: string, after: string): boolean {
   return quoted(before, after) || namedAsPaper(before, after) || citedRightAfter(after);
 }
 
-/** Written as a title and followed by its citation: `extends Pointer Networks (Vinyals et al., 2015)`. */
+/**
+ * Written as a title and followed by its citation: `extends Pointer Networks
+ * (Vinyals et al., 2015)`, or a citation element's `[3]` where the line ends.
+ */
 function citedAsTitle(hit: HitInContext): boolean {
-  return writtenAsTitle(hit.asWritten, hit.title) && citedRightAfter(hit.after) && !continuesAsTitle(hit.before, '');
+  if (!writtenAsTitle(hit.asWritten, hit.title) || continuesAsTitle(hit.before, '')) return false;
+  if (citedRightAfter(hit.after)) return true;
+  if (!/^\s*(?:$|\n|[,;.])/.test(hit.after)) return false;
+  const shown = hit.shownAfter?.();
+  return shown !== null && shown !== undefined && citedRightAfter(shown);
 }
 
 /** Set off by punctuation inside its link or emphasis, as a line would set it off. */

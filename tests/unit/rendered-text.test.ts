@@ -203,5 +203,10 @@ describe('running text', () => {
     expect(liesOnlyInRunningText(place('learning pointer networks, then: Pointer Networks.'), 'Pointer Networks')).toBe(false);
     expect(liesOnlyInRunningText(place('superpointer networksx'), 'Pointer Networks')).toBe(false);
     expect(liesOnlyInRunningText(place('nothing of the kind'), 'Pointer Networks')).toBe(false);
+    // A shadow host right after may show its citation (Distill's `<d-cite>` drawing `[3]`).
+    const cited = place('extends Pointer Networks<d-cite></d-cite>; then');
+    cited.querySelector('d-cite')!.attachShadow({ mode: 'open' }).innerHTML = '<span>[3]</span>';
+    expect(liesOnlyInRunningText(cited, 'Pointer Networks')).toBe(false);
+    expect(liesOnlyInRunningText(place('extends Pointer Networks<d-cite></d-cite>; then'), 'Pointer Networks')).toBe(true);
   });
 });

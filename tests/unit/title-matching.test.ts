@@ -321,6 +321,23 @@ describe('precision rules', () => {
     expect(marked('  title={Discrete Key-Value Bottleneck},')).toEqual(['Discrete Key-Value Bottleneck']); // BibTeX
   });
 
+  it('marks a title-cased title whose citation a shadow host shows right after it', () => {
+    // Distill: `recipe from Title<d-cite key=…></d-cite>;`, the `[10]` drawn from the d-cite's shadow root.
+    const symbolic = 'Symbolic Discovery of Optimization Algorithms';
+    const withShown = (line: string, shown: string | null) =>
+      scan(line)
+        .filter((hit) => acceptHit({ ...hit, wholeElement: false, shownAfter: () => shown }))
+        .map((hit) => hit.title);
+    const line = `we followed the recipe from ${symbolic}; swapping Lion for AdamW`;
+    expect(withShown(line, '[10]')).toEqual([symbolic]);
+    expect(withShown(line, null)).toEqual([]);
+    expect(withShown(line, '★')).toEqual([]);
+    // Only where the line stops at the title: words right after it are what decides.
+    expect(withShown(`the recipe from ${symbolic} worked`, '[10]')).toEqual([]);
+    // Written in lower case it is still prose.
+    expect(withShown(`the recipe from ${symbolic.toLowerCase()}; swapping`, '[10]')).toEqual([]);
+  });
+
   it('marks a title set off inside its link, however the line goes on past the link', () => {
     // `<a>[R] Pointer Networks</a> Research (arxiv.org)`: the tag and the flair are not words of a longer title.
     const inLink = (line: string, link: string) =>
