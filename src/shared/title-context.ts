@@ -169,6 +169,22 @@ export function namedAsPaper(before: string, after: string): boolean {
   return THE_BEFORE.test(before) && PAPER_AFTER.test(after);
 }
 
+/** `our ICML paper Paging with …`, `the preprint titled …`: the page introduces a paper by its title. */
+const PAPER_BEFORE = /(?:^|[^\p{L}\p{N}])(?:paper|preprint|article)(?:\s+(?:titled|entitled|called))?\s+$/iu;
+
+export function introducedAsPaper(before: string): boolean {
+  return PAPER_BEFORE.test(before);
+}
+
+/**
+ * Introduced as a paper and written as a title, with no more title around it:
+ * `Our ICML 2023 paper Paging with Succinct Predictions asks …`. In lower case
+ * (`the paper pointer networks are…`) it is prose.
+ */
+function introducedAsTitle(hit: HitInContext): boolean {
+  return introducedAsPaper(hit.before) && writtenAsTitle(hit.asWritten, hit.title) && !continuesAsTitle(hit.before, hit.after);
+}
+
 /** In double quotes, a comma or period allowed inside the closing one: `“Stationary Representations,”`. */
 const QUOTE_BEFORE = /["“„«]\s*$/u;
 const QUOTE_AFTER = /^[,.]?["”»]/u;
@@ -179,12 +195,12 @@ export function quoted(before: string, after: string): boolean {
 
 /**
  * Where a short or generic main title can name its paper: quoted, called a
- * paper, or with its citation right after. The worker's coarse scan sends a
- * weak alias only there (rendered-scan.ts); acceptHit then asks a cited one to
- * be written as a title as well.
+ * paper, introduced as one, or with its citation right after. The worker's
+ * coarse scan sends a weak alias only there (rendered-scan.ts); acceptHit then
+ * asks a cited or introduced one to be written as a title as well.
  */
 export function mayVouchForWeakTitle(before: string, after: string): boolean {
-  return quoted(before, after) || namedAsPaper(before, after) || citedRightAfter(after);
+  return quoted(before, after) || namedAsPaper(before, after) || introducedAsPaper(before) || citedRightAfter(after);
 }
 
 /**
@@ -227,7 +243,7 @@ export function acceptHit(hit: HitInContext): boolean {
   if (hit.kind === 'main' && !hit.distinctive) {
     // A short or generic main title alone: only quoted, or with its citation, or where
     // the page named the paper in full and this stands as a title written as one.
-    if (quoted(hit.before, hit.after) || citedAsTitle(hit)) return true;
+    if (quoted(hit.before, hit.after) || citedAsTitle(hit) || introducedAsTitle(hit)) return true;
     return hit.namedOnPage === true && writtenAsTitle(hit.asWritten, hit.title) && alone();
   }
   if (hit.kind !== 'full') return alone();
@@ -239,7 +255,7 @@ export function acceptHit(hit: HitInContext): boolean {
     const wholeTitleElement = hit.wholeElement && (hit.wholeLink !== false || !isLowerCase(hit.asWritten));
     return wholeTitleElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);
   }
-  // A title-cased title followed by its citation names the paper, generic or not.
-  if (citedAsTitle(hit)) return true;
+  // A title-cased title followed by its citation, or introduced as a paper, names it, generic or not.
+  if (citedAsTitle(hit) || introducedAsTitle(hit)) return true;
   return hit.distinctive && writtenAsTitle(hit.asWritten, hit.title) && !continuesAsTitle(hit.before, hit.after);
 }

@@ -321,6 +321,17 @@ describe('precision rules', () => {
     expect(marked('  title={Discrete Key-Value Bottleneck},')).toEqual(['Discrete Key-Value Bottleneck']); // BibTeX
   });
 
+  it('marks a generic title-cased title the page introduces as a paper', () => {
+    const paging = 'Paging with Succinct Predictions';
+    expect(marked(`${paging} asks how much one bit of advice buys`)).toEqual([]);
+    expect(marked(`Our ICML 2023 paper ${paging} asks how much one bit buys`)).toEqual([paging]);
+    expect(marked(`the preprint titled ${paging} is out`)).toEqual([paging]);
+    // In lower case, going on as a longer title, or after another word, it is not introduced.
+    expect(marked(`our paper ${paging.toLowerCase()} asks`)).toEqual([]);
+    expect(marked(`our paper ${paging} Revisited asks`)).toEqual([]);
+    expect(marked(`the course ${paging} asks`)).toEqual([]);
+  });
+
   it('marks a title-cased title whose citation a shadow host shows right after it', () => {
     // Distill: `recipe from Title<d-cite key=…></d-cite>;`, the `[10]` drawn from the d-cite's shadow root.
     const symbolic = 'Symbolic Discovery of Optimization Algorithms';
