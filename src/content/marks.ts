@@ -10,7 +10,7 @@
  * Marks never nest and never change the page's textContent; links keep working
  * because nothing is replaced, only wrapped.
  */
-import { TITLE_CARRIER_TAGS, nodeAt, shadowHostRightAfter, type TextBlock } from './page-text';
+import { TITLE_CARRIER_TAGS, isSkippedElement, nodeAt, shadowHostRightAfter, type TextBlock } from './page-text';
 
 export const MARK_ATTRIBUTE = 'data-paperpeek-id';
 /** Set on page elements we marked by attribute, so cleanup removes exactly what we added. */
@@ -97,11 +97,15 @@ export function shownInShadowHostAfter(range: Range): string | null {
   } else node = node.childNodes[range.endOffset - 1] ?? node;
   const root = shadowHostRightAfter(node)?.shadowRoot;
   if (!root) return null;
+  // Its text node by node, not innerText, which keeps a screen-reader-only copy of the
+  // title (Perplexity's chip: `<a><span class=sr-only>Title</span>[7]</a>`).
   let shown = '';
-  for (const child of root.children) {
-    if (shown.length >= 80) break;
-    if (!(child instanceof HTMLElement) || ['STYLE', 'SCRIPT', 'TEMPLATE', 'SLOT', 'LINK'].includes(child.tagName) || !isVisible(child)) continue;
-    shown += child.innerText;
+  const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) =>
+      node instanceof Element && (isSkippedElement(node) || !isVisible(node)) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  for (let node = walker.nextNode(); node && shown.length < 80; node = walker.nextNode()) {
+    if (node instanceof Text) shown += node.data;
   }
   return shown.slice(0, 80);
 }

@@ -95,7 +95,9 @@ export interface TextBlock {
  * reads as a longer title, `Pointer Networks URL`).
  */
 const SCREEN_READER_ONLY =
-  '.sr-only, .visually-hidden, .visuallyhidden, .element-invisible, .screen-reader-text, .accesshide, .govuk-visually-hidden';
+  '.sr-only, .visually-hidden, .visuallyhidden, .element-invisible, .screen-reader-text, .accesshide, .govuk-visually-hidden, ' +
+  // The same written inline: clipped to nothing (`clip: rect(0 0 0 0)`, `clip-path: inset(50%)`).
+  '[style*="clip:rect(0"], [style*="clip: rect(0"], [style*="clip-path:inset(50%"], [style*="clip-path: inset(50%"]';
 /** Hidden or editable by attribute: one compiled selector match instead of several attribute reads. */
 const SKIPPED_BY_ATTRIBUTE = `[hidden], [aria-hidden="true"], [inert], [contenteditable]:not([contenteditable="false"]), ${SCREEN_READER_ONLY}`;
 

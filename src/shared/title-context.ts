@@ -16,7 +16,10 @@
  *   weaker evidence: it must stand as a title. A short or generic main title
  *   (`Learning to Relax`) must be quoted or followed by its citation, or stand
  *   as a title on a page that names the paper in full.
- * - Anywhere, a title the page calls a paper (`the pointer networks paper`).
+ * - Anywhere, a title the page calls a paper (`the pointer networks paper`,
+ *   `… 论文`), and a title-cased one it introduces as a paper (`our ICML paper
+ *   Paging with Succinct Predictions asks`).
+ * - A generic title with a count (`Pointer Networks (12)`, a tag) is a topic.
  *
  * Pure string logic, shared so unit tests can pin every rule.
  */
@@ -67,16 +70,23 @@ export function namesInFull(hit: { kind: HitKind; distinctive: boolean }): boole
  * closing brackets, quotes, sentence ends, and the emoji, symbols and arrows
  * that posts and newsletters use as bullets (`🔧 Title`, `→ Title`, `♻️ Title`,
  * whose variation selector ends the emoji, and keycaps like `2️⃣ Title`, which
- * end in the combining keycap U+20E3).
+ * end in the combining keycap U+20E3); the same in Chinese and Japanese
+ * (`、。《》「」【】` and full-width `：｜（）`); and a reference's authors (`Chen
+ * et al., TITLE, NeurIPS 2023`).
  */
-const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3])\s*$/u;
+const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3]|[\u3001-\u3003\u3008-\u3011\u3014-\u301f]|[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]|\bet\s+al\.,)\s*$/u;
 /**
- * A time or timestamp alone at the start of the line: a video's chapters
- * (`27:30 Title`, `1:02:03 – Title`), a programme's slots (`10:30 Title`).
+ * A time or date alone at the start of the line: a video's chapters (`27:30
+ * Title`, `1:02:03 – Title`), a programme's slots (`10:30 Title`), a reading
+ * group's schedule (`Jan 30 Title`, `30 Jan 2025 · Title`, `2025-01-30 Title`).
  */
-const TIMESTAMP_LEAD = /^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s*(?:[-–—|·•]\s*)?$/u;
-/** What may follow it: a line end, sentence or clause punctuation, brackets, quotes, a spaced dash, an ellipsis. */
-const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”’'»|…/]|[-–—]{1,2}\s)/u;
+const MONTH = String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?`;
+const TIMESTAMP_LEAD = new RegExp(
+  String.raw`^\s*(?:(?:\d{1,2}:)?\d{1,2}:\d{2}|${MONTH}\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+${MONTH}(?:\s+\d{4})?|\d{4}-\d{2}-\d{2})\s*(?:[-–—|·•]\s*)?$`,
+  'u',
+);
+/** What may follow it: a line end, sentence or clause punctuation (full-width too), brackets, quotes, a spaced dash, an ellipsis. */
+const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”’'»|…/]|[\u3001-\u3003\u3008-\u3011\u3014-\u301f]|[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]|[-–—]{1,2}\s)/u;
 const FUNCTION_WORDS = new Set(
   'a an the of for in on with to and or via by from under at is are as not vs into over without toward towards through between using'.split(' '),
 );
@@ -104,15 +114,20 @@ export function writtenAsTitle(asWritten: string, title: string): boolean {
 
 /**
  * Whether the surrounding words look like more of a longer title: a capitalised
- * word right after (`... Neural Networks Revisited`), a function word then a
- * capitalised word (`... for Speech`), or a capitalised word right before that
- * does not open a sentence (`Improved Sequence to Sequence ...`).
+ * word right after (`... Neural Networks Revisited`), one or two function words
+ * then a capitalised word (`... for Speech`, `... in the Presence of ...`), or a
+ * capitalised word right before that does not open a sentence (`Improved
+ * Sequence to Sequence ...`).
  */
 export function continuesAsTitle(before: string, after: string): boolean {
-  const next = /^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?/u.exec(after);
+  const next = /^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?/u.exec(after);
   if (next?.[1] && after[0] !== '\n') {
     if (isCapitalised(next[1])) return true;
-    if (FUNCTION_WORDS.has(next[1].toLowerCase()) && next[2] && isCapitalised(next[2])) return true;
+    // Up to two function words, then a capitalised word: `… for Speech`, `… in the Presence of …`.
+    if (FUNCTION_WORDS.has(next[1].toLowerCase()) && next[2]) {
+      if (isCapitalised(next[2])) return true;
+      if (FUNCTION_WORDS.has(next[2].toLowerCase()) && next[3] && isCapitalised(next[3])) return true;
+    }
   }
   // Only from a word's first letter: retried at every letter of a long word it was quadratic (50k letters: 2 s).
   const previous = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u.exec(before);
@@ -122,6 +137,22 @@ export function continuesAsTitle(before: string, after: string): boolean {
   }
   return false;
 }
+
+/**
+ * A capitalised word right before that is not a function word, even where it
+ * opens the sentence: `Graph Pointer Networks (Ma et al., 2019)` cites a longer
+ * title. Asked of a generic title that only its citation or an introduction
+ * makes a title, where a sentence's first word can be the title's own.
+ */
+function titleWordRightBefore(before: string): boolean {
+  const previous = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u.exec(before);
+  const word = previous?.[1];
+  if (word === undefined || !isCapitalised(word)) return false;
+  // A sentence may open with a function word, a determiner or a verb (`Following Pointer
+  // Networks (…)`, `Extends Pointer Networks (…)`): read by its ending, -s, -ed or -ing.
+  return !FUNCTION_WORDS.has(word.toLowerCase()) && !SENTENCE_OPENERS.has(word.toLowerCase()) && !/(?:s|ed|ing)$/u.test(word);
+}
+const SENTENCE_OPENERS = new Set('like unlike see cf after before since beyond besides both also then our their its his her this that these those we'.split(' '));
 
 /**
  * A family name as citations write it: a capital, then lower case, parts joined
@@ -161,16 +192,27 @@ export function citedRightAfter(after: string): boolean {
   return NUMBERED_OR_DATED.test(after) || (opening === '(' && AUTHORS_IN_BRACKETS.test(after));
 }
 
-/** `the Pointer Networks paper`, `the symbolic discovery of optimization algorithms paper`: the page calls it a paper. */
+/**
+ * `the Pointer Networks paper`, `the symbolic discovery of optimization
+ * algorithms paper`, `sequence to sequence learning with neural networks
+ * 论文复现`: the page calls it a paper.
+ */
 const THE_BEFORE = /(?:^|[^\p{L}\p{N}])the\s+$/iu;
-const PAPER_AFTER = /^\s+(?:paper|preprint)\b/iu;
+/** Not where `paper` is a verb or names a venue's part: `paper over`, `the … paper track`. */
+const PAPER_AFTER = /^\s+(?:paper|preprint)\b(?!\s+(?:over|track|session|deadline|award|submissions?)\b)/iu;
+/** Chinese, Japanese and Korean put the word for paper right after the title: `… 论文复现`, `… の論文`, `… 논문`, `… 那篇` (that paper). */
+const CJK_PAPER_AFTER = /^\s*(?:の?(?:论文|論文|논문)|那篇|这篇|這篇)/u;
 
 export function namedAsPaper(before: string, after: string): boolean {
-  return THE_BEFORE.test(before) && PAPER_AFTER.test(after);
+  return (THE_BEFORE.test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after);
 }
 
-/** `our ICML paper Paging with …`, `the preprint titled …`: the page introduces a paper by its title. */
-const PAPER_BEFORE = /(?:^|[^\p{L}\p{N}])(?:paper|preprint|article)(?:\s+(?:titled|entitled|called))?\s+$/iu;
+/**
+ * `our ICML paper Paging with …`, `the preprint titled …`, `博士论文 …`: the
+ * page introduces a paper by its title. Not a vendor's `white paper`, nor an
+ * `article`, which is as often a help page's or a magazine's.
+ */
+const PAPER_BEFORE = /(?:(?:^|[^\p{L}\p{N}])(?<!white\s)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:论文|論文|논문)\s*)$/iu;
 
 export function introducedAsPaper(before: string): boolean {
   return PAPER_BEFORE.test(before);
@@ -182,12 +224,18 @@ export function introducedAsPaper(before: string): boolean {
  * (`the paper pointer networks are…`) it is prose.
  */
 function introducedAsTitle(hit: HitInContext): boolean {
-  return introducedAsPaper(hit.before) && writtenAsTitle(hit.asWritten, hit.title) && !continuesAsTitle(hit.before, hit.after);
+  if (!introducedAsPaper(hit.before) || !writtenAsTitle(hit.asWritten, hit.title)) return false;
+  if (!hit.distinctive && titleWordRightBefore(hit.before)) return false;
+  return !continuesAsTitle(hit.before, hit.after) && !OTHER_SUBTITLE.test(hit.after);
 }
 
-/** In double quotes, a comma or period allowed inside the closing one: `“Stationary Representations,”`. */
-const QUOTE_BEFORE = /["“„«]\s*$/u;
-const QUOTE_AFTER = /^[,.]?["”»]/u;
+/**
+ * In double quotes, a comma or period allowed inside the closing one:
+ * `“Stationary Representations,”`; or in the brackets Chinese and Japanese
+ * quote a title with: `《Order Matters》`, `「…」`, `『…』`, `〈…〉`.
+ */
+const QUOTE_BEFORE = /["“„«《「『〈]\s*$/u;
+const QUOTE_AFTER = /^[,.]?["”»》」』〉]/u;
 
 export function quoted(before: string, after: string): boolean {
   return QUOTE_BEFORE.test(before) && QUOTE_AFTER.test(after);
@@ -209,6 +257,7 @@ export function mayVouchForWeakTitle(before: string, after: string): boolean {
  */
 function citedAsTitle(hit: HitInContext): boolean {
   if (!writtenAsTitle(hit.asWritten, hit.title) || continuesAsTitle(hit.before, '')) return false;
+  if (!hit.distinctive && titleWordRightBefore(hit.before)) return false;
   if (citedRightAfter(hit.after)) return true;
   if (!/^\s*(?:$|\n|[,;.])/.test(hit.after)) return false;
   const shown = hit.shownAfter?.();
@@ -228,6 +277,12 @@ function standsAloneInElement(hit: HitInContext): boolean {
  */
 const DEFINES_TERM = /^\s*\([\p{Lu}][\p{L}\p{N}-]{0,15}\)\s+(?:is|are|was|were|refers?|denotes?|describes?)\b/u;
 
+/**
+ * A count in brackets, not a year: a tag's or a folder's `Pointer Networks
+ * (12)`. A generic title so followed names a topic.
+ */
+const COUNTED = /^\s*\((?!(?:19|20)\d{2}\))\d{1,4}\)/u;
+
 /** A subtitle right after a main title: a colon or spaced dash, then a capitalised word. */
 const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
 
@@ -239,6 +294,8 @@ export function acceptHit(hit: HitInContext): boolean {
   if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
   // A generic phrase defined with its abbreviation is the idea, not the paper.
   if (!hit.distinctive && DEFINES_TERM.test(hit.after)) return false;
+  // A generic phrase with a count is a tag or a folder.
+  if (!hit.distinctive && COUNTED.test(hit.after)) return false;
   const alone = () => hit.wholeElement || standsAlone(hit.before, hit.after) || standsAloneInElement(hit);
   if (hit.kind === 'main' && !hit.distinctive) {
     // A short or generic main title alone: only quoted, or with its citation, or where

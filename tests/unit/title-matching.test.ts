@@ -332,6 +332,45 @@ describe('precision rules', () => {
     expect(marked(`the course ${paging} asks`)).toEqual([]);
   });
 
+  it('reads Chinese and Japanese quotes, punctuation and the word for paper as English ones', () => {
+    const order = 'Order Matters: Sequence to sequence for sets';
+    expect(marked(`当年读《order matters: sequence to sequence for sets》的时候`)).toEqual([order]);
+    expect(marked(`CVPR2024 持续学习｜${order}`)).toEqual([order]);
+    expect(marked(`sequence to sequence learning with neural networks 论文复现（PyTorch）`)).toEqual([SEQ2SEQ]);
+    expect(marked(`Aljundi 的博士论文 Continual Learning in Neural Networks 开始读的`)).toEqual(['Continual Learning in Neural Networks']);
+    // Without a quote, a citation or the word for paper, a generic title in Chinese prose is prose.
+    expect(marked(`我们用 pointer networks 做排序`)).toEqual([]);
+    expect(marked(`想在 Pointer Networks 那段刷个`)).toEqual([]);
+  });
+
+  it('opens a title with an author list or a date at the line start', () => {
+    expect(marked('Xiangning Chen et al., SYMBOLIC DISCOVERY OF OPTIMIZATION ALGORITHMS, NeurIPS 2023')).toEqual([
+      'Symbolic Discovery of Optimization Algorithms',
+    ]);
+    expect(marked('Jan 30 · Sequence to Sequence Learning with Neural Networks [pdf]')).toEqual([SEQ2SEQ]);
+    expect(marked('2025-01-30 Sequence to Sequence Learning with Neural Networks')).toEqual([SEQ2SEQ]);
+    expect(marked('we met on Jan 30 Sequence to Sequence Learning with Neural Networks')).toEqual([]);
+  });
+
+  it('does not take a generic title cited or introduced as part of a longer one, a count, or another paper', () => {
+    expect(marked('Extends Pointer Networks (Vinyals et al., 2015) to sets.')).toEqual([POINTER]);
+    expect(marked('Following Pointer Networks (Vinyals et al., 2015), we decode.')).toEqual([POINTER]);
+    // `Graph` opens the sentence but is the longer title's own word.
+    expect(marked('Graph Pointer Networks (Ma et al., 2019) would be a nicer follow-up.')).toEqual([]);
+    // A tag's or a folder's count is not a citation.
+    expect(marked('Pointer Networks (12)', false)).toEqual([]);
+    expect(marked('Pointer Networks (2015)')).toEqual([POINTER]);
+    // Not a vendor's white paper, nor a subtitle that is not the paper's.
+    expect(marked('Download the white paper Continual Learning in Neural Networks today')).toEqual([]);
+    expect(marked("our paper Continual Learning in Neural Networks: A Practitioner's Guide")).toEqual([]);
+    // `the … paper` not where paper is a verb or a venue's track.
+    expect(marked('beam search will not let the pointer networks paper over a bad order')).toEqual([]);
+    expect(marked('the Continual Learning in Neural Networks paper track closes May 3')).toEqual([]);
+    expect(marked('the pointer networks paper shows')).toEqual([POINTER]);
+    // A main title going on with function words into a longer title names another paper.
+    expect(marked('the preprint Order Matters in the Presence of Dataset Imbalance (Choi et al., 2023)')).toEqual([]);
+  });
+
   it('marks a title-cased title whose citation a shadow host shows right after it', () => {
     // Distill: `recipe from Title<d-cite key=…></d-cite>;`, the `[10]` drawn from the d-cite's shadow root.
     const symbolic = 'Symbolic Discovery of Optimization Algorithms';
