@@ -11,7 +11,7 @@
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
 import { MAX_RENDERED_LENGTH, SPAN_ANYWHERE, SPAN_UNLESS_RUNNING_TEXT } from './protocol';
-import { mayVouchForWeakTitle, namesInFull, opensTitle } from './title-context';
+import { betweenScripts, mayVouchForWeakTitle, namesInFull, opensTitle } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
 
 /**
@@ -85,7 +85,9 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
       if (weak && !vouched && !named.has(hit.id)) continue;
       // (A word before that opens the line as a title, a chapter's `27:30`, does not run on.)
       const wordBefore = WORD_RIGHT_BEFORE.test(before) && !opensTitle(before.slice(before.lastIndexOf('\n') + 1));
-      if (!vouched && (wordBefore || WORD_RIGHT_AFTER.test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;
+      // (Nor does a distinctive title set apart from Chinese, Japanese or Korean text.)
+      const apartFromScript = hit.distinctive && betweenScripts(before, after);
+      if (!vouched && !apartFromScript && (wordBefore || WORD_RIGHT_AFTER.test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;
     }
     spans.push(hit.unit, from, to, flag);
   }

@@ -86,7 +86,7 @@ const TIMESTAMP_LEAD = new RegExp(
   'u',
 );
 /** What may follow it: a line end, sentence or clause punctuation (full-width too), brackets, quotes, a spaced dash, an ellipsis. */
-const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”’'»|…/]|[\u3001-\u3003\u3008-\u3011\u3014-\u301f]|[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]|[-–—]{1,2}\s)/u;
+const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”“’‘'»|…/]|[\u3001-\u3003\u3008-\u3011\u3014-\u301f]|[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]|[-–—]{1,2}\s)/u;
 const FUNCTION_WORDS = new Set(
   'a an the of for in on with to and or via by from under at is are as not vs into over without toward towards through between using'.split(' '),
 );
@@ -99,6 +99,29 @@ export function opensTitle(before: string): boolean {
 export function standsAlone(before: string, after: string): boolean {
   return opensTitle(before) && CLOSES_TITLE.test(after);
 }
+
+/** Chinese, Japanese and Korean letters: text in these scripts does not run on into a Latin title. */
+const CJK = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}`;
+const CJK_BEFORE = new RegExp(String.raw`[${CJK}]\s*$`, 'u');
+const CJK_AFTER = new RegExp(String.raw`^\s*[${CJK}]`, 'u');
+
+/**
+ * Set apart from Chinese, Japanese or Korean text on one side or both, and
+ * opened or closed as a title on the other: `一文看懂 Once-for-All: Train One
+ * Network…`, `split, encode and aggregate for long code search 리뷰도`. The
+ * change of script is only a word boundary, so this is asked for distinctive
+ * titles alone; a generic one in such prose still needs its quote, citation or
+ * the word for paper.
+ */
+export function betweenScripts(before: string, after: string): boolean {
+  const cjkBefore = CJK_BEFORE.test(before);
+  const cjkAfter = CJK_AFTER.test(after);
+  return (cjkBefore || cjkAfter) && (cjkBefore || opensTitle(before)) && (cjkAfter || CLOSES_TITLE.test(after));
+}
+
+/** An English gloss in brackets right after the Chinese term it translates: `神经网络中的持续学习（Continual Learning in Neural Networks）`. */
+const GLOSS_BEFORE = new RegExp(String.raw`[${CJK}]\s*[（(]\s*$`, 'u');
+const GLOSS_AFTER = /^\s*[）)]/u;
 
 const isCapitalised = (word: string) => /^[\p{Lu}\p{N}]/u.test(word);
 const isLowerCase = (text: string) => text === text.toLowerCase();
@@ -231,11 +254,12 @@ function introducedAsTitle(hit: HitInContext): boolean {
 
 /**
  * In double quotes, a comma or period allowed inside the closing one:
- * `“Stationary Representations,”`; or in the brackets Chinese and Japanese
- * quote a title with: `《Order Matters》`, `「…」`, `『…』`, `〈…〉`.
+ * `“Stationary Representations,”`, German `„…“` and French `« … »` too; or in
+ * the brackets Chinese and Japanese quote a title with: `《Order Matters》`,
+ * `「…」`, `『…』`, `〈…〉`.
  */
 const QUOTE_BEFORE = /["“„«《「『〈]\s*$/u;
-const QUOTE_AFTER = /^[,.]?["”»》」』〉]/u;
+const QUOTE_AFTER = /^[,.]?\s?["”“»》」』〉]/u;
 
 export function quoted(before: string, after: string): boolean {
   return QUOTE_BEFORE.test(before) && QUOTE_AFTER.test(after);
@@ -276,6 +300,19 @@ function standsAloneInElement(hit: HitInContext): boolean {
  * architecture`. The words name the idea, not the paper.
  */
 const DEFINES_TERM = /^\s*\([\p{Lu}][\p{L}\p{N}-]{0,15}\)\s+(?:is|are|was|were|refers?|denotes?|describes?)\b/u;
+/**
+ * The same in any language: opening a sentence, a remark in brackets, then the
+ * sentence goes on in lower case with its verb (`Pointer Networks (deutsch
+ * etwa Zeiger-Netze) verwenden …`), not with a function word (`… (spotlight!)
+ * and On the …`). A citation in the brackets (a year, authors) is not a remark.
+ */
+const GLOSSED_TERM = /^\s*\((?![^()]*\b(?:19|20)\d{2}\b)[^()]{1,60}\)\s+(\p{Ll}+)/u;
+const OPENS_SENTENCE = /(?:^|[.!?]\s+)$/u;
+
+function glossedTerm(hit: HitInContext): boolean {
+  const word = GLOSSED_TERM.exec(hit.after)?.[1];
+  return word !== undefined && !FUNCTION_WORDS.has(word) && OPENS_SENTENCE.test(hit.before) && !citedRightAfter(hit.after);
+}
 
 /**
  * A count in brackets, not a year: a tag's or a folder's `Pointer Networks
@@ -294,13 +331,20 @@ export function acceptHit(hit: HitInContext): boolean {
   if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
   // A generic phrase defined with its abbreviation is the idea, not the paper.
   if (!hit.distinctive && DEFINES_TERM.test(hit.after)) return false;
+  if (!hit.distinctive && glossedTerm(hit)) return false;
+  if (!hit.distinctive && GLOSS_BEFORE.test(hit.before) && GLOSS_AFTER.test(hit.after)) return false;
   // A generic phrase with a count is a tag or a folder.
   if (!hit.distinctive && COUNTED.test(hit.after)) return false;
-  const alone = () => hit.wholeElement || standsAlone(hit.before, hit.after) || standsAloneInElement(hit);
+  const alone = () =>
+    hit.wholeElement ||
+    standsAlone(hit.before, hit.after) ||
+    standsAloneInElement(hit) ||
+    (hit.distinctive && betweenScripts(hit.before, hit.after));
   if (hit.kind === 'main' && !hit.distinctive) {
     // A short or generic main title alone: only quoted, or with its citation, or where
     // the page named the paper in full and this stands as a title written as one.
-    if (quoted(hit.before, hit.after) || citedAsTitle(hit) || introducedAsTitle(hit)) return true;
+    // In quotes, not a lower-case phrase in scare quotes (`(„order matters“)`).
+    if ((quoted(hit.before, hit.after) && !isLowerCase(hit.asWritten)) || citedAsTitle(hit) || introducedAsTitle(hit)) return true;
     return hit.namedOnPage === true && writtenAsTitle(hit.asWritten, hit.title) && alone();
   }
   if (hit.kind !== 'full') return alone();

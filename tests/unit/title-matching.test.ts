@@ -343,6 +343,24 @@ describe('precision rules', () => {
     expect(marked(`想在 Pointer Networks 那段刷个`)).toEqual([]);
   });
 
+  it('reads German and French quotes, and a distinctive title set apart from Chinese or Korean text', () => {
+    const curves = 'Modeling of learning curves with applications to pos tagging';
+    expect(marked('Ribadas Pena: „Modeling of learning curves with applications to POS tagging“. In: Computer Speech')).toEqual([curves]);
+    expect(marked('split, encode and aggregate for long code search 리뷰도 기대할게요~')).toEqual(['Split, Encode and Aggregate for Long Code Search']);
+    // A generic one is not: the change of script is only a word boundary.
+    expect(marked('想在 Pointer Networks 那段刷个')).toEqual([]);
+  });
+
+  it('does not take a generic title as a gloss, a term the sentence goes on about, or a scare quote', () => {
+    expect(marked('神经网络中的持续学习（Continual Learning in Neural Networks）长期受困于灾难性遗忘')).toEqual([]);
+    expect(marked('Pointer Networks (deutsch etwa Zeiger-Netze) verwenden die Attention-Gewichte')).toEqual([]);
+    // A remark followed by a function word, or a citation, still leaves it a title.
+    expect(marked('Two papers accepted: Pointer Networks (spotlight!) and another one.')).toEqual([POINTER]);
+    expect(marked('Pointer Networks (Vinyals et al., 2015) uses attention as a pointer.')).toEqual([POINTER]);
+    expect(marked('die gewählte Reihenfolge („order matters“) beeinflusst die Leistung')).toEqual([]);
+    expect(marked('as “Order Matters” argues, the order matters')).toEqual(['Order Matters: Sequence to sequence for sets']);
+  });
+
   it('opens a title with an author list or a date at the line start', () => {
     expect(marked('Xiangning Chen et al., SYMBOLIC DISCOVERY OF OPTIMIZATION ALGORITHMS, NeurIPS 2023')).toEqual([
       'Symbolic Discovery of Optimization Algorithms',
