@@ -367,11 +367,18 @@ export class BlockWalker {
    * inline boxes with a margin or padding between them (spacedApart). Only
    * such touching runs cost a computed-style read, and a walk does at most
    * MAX_STYLE_CHECKS of them.
+   *
+   * Runs apart only by the source's indentation between tags are asked too,
+   * whether the next is a block (`<span class=date>…</span>⏎  <span
+   * class=contents style="display:block">Title…`): the space keeps their words
+   * apart, but without the break the title reads as running on from the date.
    */
   private separatesVisually(previous: Text, next: Text): boolean {
     if (previous.parentNode === next.parentNode || this.styleChecks <= 0) return false;
     const before = previous.data;
-    if (/\s$/.test(before) || /^\s/.test(next.data)) return false;
+    if (/^\s/.test(next.data)) return false;
+    const blankBefore = !/\S/.test(before);
+    if (!blankBefore && /\s$/.test(before)) return false;
     const view = next.ownerDocument.defaultView;
     if (!view) return false;
     const laidOutApart = (element: Element | null, other: Node, side: 'Right' | 'Left'): boolean => {
@@ -381,11 +388,12 @@ export class BlockWalker {
         this.styleChecks--;
         const style = view.getComputedStyle(element);
         if (!style.display.startsWith('inline')) return true;
-        if (spacedApart(style, side)) return true;
+        // After a space, a margin or padding adds nothing the space did not.
+        if (!blankBefore && spacedApart(style, side)) return true;
       }
       return false;
     };
-    return laidOutApart(previous.parentElement, next, 'Right') || laidOutApart(next.parentElement, previous, 'Left');
+    return (!blankBefore && laidOutApart(previous.parentElement, next, 'Right')) || laidOutApart(next.parentElement, previous, 'Left');
   }
 
   private blockFor(element: Element): TextBlock {
