@@ -101,11 +101,11 @@ export function shownInShadowHostAfter(range: Range): string | null {
   // title (Perplexity's chip: `<a><span class=sr-only>Title</span>[7]</a>`).
   let shown = '';
   const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-    acceptNode: (node) =>
-      node instanceof Element && (isSkippedElement(node) || !isVisible(node)) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    acceptNode: (candidate) =>
+      candidate instanceof Element && (isSkippedElement(candidate) || !isVisible(candidate)) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
   });
-  for (let node = walker.nextNode(); node && shown.length < 80; node = walker.nextNode()) {
-    if (node instanceof Text) shown += node.data;
+  for (let shownNode = walker.nextNode(); shownNode && shown.length < 80; shownNode = walker.nextNode()) {
+    if (shownNode instanceof Text) shown += shownNode.data;
   }
   return shown.slice(0, 80);
 }

@@ -96,8 +96,11 @@ export interface TextBlock {
  */
 const SCREEN_READER_ONLY =
   '.sr-only, .visually-hidden, .visuallyhidden, .element-invisible, .screen-reader-text, .accesshide, .govuk-visually-hidden, ' +
-  // The same written inline: clipped to nothing (`clip: rect(0 0 0 0)`, `clip-path: inset(50%)`).
-  '[style*="clip:rect(0"], [style*="clip: rect(0"], [style*="clip-path:inset(50%"], [style*="clip-path: inset(50%"]';
+  // The same written inline: clipped to nothing (`clip: rect(0 0 0 0)`, WordPress's `rect(1px, 1px, 1px, 1px)`,
+  // `clip-path: inset(50%)`); not a visible crop such as `rect(0, 300px, 200px, 0)`.
+  ['rect(0 0 0 0)', 'rect(0,0,0,0)', 'rect(0, 0, 0, 0)', 'rect(0px 0px 0px 0px)', 'rect(1px, 1px, 1px, 1px)', 'rect(1px 1px 1px 1px)', 'inset(50%)']
+    .map((clip) => `[style*="${clip}"]`)
+    .join(', ');
 /** Hidden or editable by attribute: one compiled selector match instead of several attribute reads. */
 const SKIPPED_BY_ATTRIBUTE = `[hidden], [aria-hidden="true"], [inert], [contenteditable]:not([contenteditable="false"]), ${SCREEN_READER_ONLY}`;
 
@@ -191,6 +194,8 @@ export class BlockWalker {
   private lastText: Text | null = null;
   /** Computed-style reads left for this walk (see separatesVisually). */
   private styleChecks = MAX_STYLE_CHECKS;
+  /** The same after the source's indentation between tags, a budget of its own: indented pages have one per element. */
+  private blankStyleChecks = MAX_STYLE_CHECKS;
   /** White-space reads (keepsLineBreaks), a budget of their own so they never use up the checks above. */
   private whiteSpaceChecks = MAX_STYLE_CHECKS;
   /** The last text parent whose white-space was read, and whether it keeps line breaks (keepsLineBreaks). */
@@ -374,18 +379,20 @@ export class BlockWalker {
    * apart, but without the break the title reads as running on from the date.
    */
   private separatesVisually(previous: Text, next: Text): boolean {
-    if (previous.parentNode === next.parentNode || this.styleChecks <= 0) return false;
+    if (previous.parentNode === next.parentNode) return false;
     const before = previous.data;
     if (/^\s/.test(next.data)) return false;
     const blankBefore = !/\S/.test(before);
     if (!blankBefore && /\s$/.test(before)) return false;
+    if ((blankBefore ? this.blankStyleChecks : this.styleChecks) <= 0) return false;
     const view = next.ownerDocument.defaultView;
     if (!view) return false;
     const laidOutApart = (element: Element | null, other: Node, side: 'Right' | 'Left'): boolean => {
       for (; element && !element.contains(other); element = element.parentElement) {
         // Inside a formula, boxes are laid out in a row (`block math` is MathML's own layout); a formula is inline unless display="block".
         if (element.namespaceURI === MATHML_NAMESPACE && (element.localName !== 'math' || element.getAttribute('display') !== 'block')) continue;
-        this.styleChecks--;
+        if (blankBefore) this.blankStyleChecks--;
+        else this.styleChecks--;
         const style = view.getComputedStyle(element);
         if (!style.display.startsWith('inline')) return true;
         // After a space, a margin or padding adds nothing the space did not.

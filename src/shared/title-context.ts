@@ -80,7 +80,7 @@ const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u20
  * Title`, `1:02:03 – Title`), a programme's slots (`10:30 Title`), a reading
  * group's schedule (`Jan 30 Title`, `30 Jan 2025 · Title`, `2025-01-30 Title`).
  */
-const MONTH = String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?`;
+const MONTH = String.raw`(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`;
 const TIMESTAMP_LEAD = new RegExp(
   String.raw`^\s*(?:(?:\d{1,2}:)?\d{1,2}:\d{2}|${MONTH}\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+${MONTH}(?:\s+\d{4})?|\d{4}-\d{2}-\d{2})\s*(?:[-–—|·•]\s*)?$`,
   'u',
@@ -136,6 +136,13 @@ export function writtenAsTitle(asWritten: string, title: string): boolean {
 }
 
 /**
+ * The word right before a match, then its spaces. Only from a word's first
+ * letter: retried at every letter of a long word it was quadratic (50k
+ * letters: 2 s).
+ */
+const WORD_BEFORE = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u;
+
+/**
  * Whether the surrounding words look like more of a longer title: a capitalised
  * word right after (`... Neural Networks Revisited`), one or two function words
  * then a capitalised word (`... for Speech`, `... in the Presence of ...`), or a
@@ -152,8 +159,7 @@ export function continuesAsTitle(before: string, after: string): boolean {
       if (FUNCTION_WORDS.has(next[2].toLowerCase()) && next[3] && isCapitalised(next[3])) return true;
     }
   }
-  // Only from a word's first letter: retried at every letter of a long word it was quadratic (50k letters: 2 s).
-  const previous = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u.exec(before);
+  const previous = WORD_BEFORE.exec(before);
   if (previous?.[1] && isCapitalised(previous[1])) {
     const opensSentence = /(?:^|[.!?:;"“(]\s*)$/u.test(before.slice(0, previous.index));
     if (!opensSentence) return true;
@@ -168,7 +174,7 @@ export function continuesAsTitle(before: string, after: string): boolean {
  * makes a title, where a sentence's first word can be the title's own.
  */
 function titleWordRightBefore(before: string): boolean {
-  const previous = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u.exec(before);
+  const previous = WORD_BEFORE.exec(before);
   const word = previous?.[1];
   if (word === undefined || !isCapitalised(word)) return false;
   // A sentence may open with a function word, a determiner or a verb (`Following Pointer
@@ -235,7 +241,7 @@ export function namedAsPaper(before: string, after: string): boolean {
  * page introduces a paper by its title. Not a vendor's `white paper`, nor an
  * `article`, which is as often a help page's or a magazine's.
  */
-const PAPER_BEFORE = /(?:(?:^|[^\p{L}\p{N}])(?<!white\s)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:论文|論文|논문)\s*)$/iu;
+const PAPER_BEFORE = /(?:(?:^|[^\p{L}\p{N}])(?<!white[\s-]+)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:论文|論文|논문)\s*)$/iu;
 
 export function introducedAsPaper(before: string): boolean {
   return PAPER_BEFORE.test(before);
@@ -307,7 +313,7 @@ const DEFINES_TERM = /^\s*\([\p{Lu}][\p{L}\p{N}-]{0,15}\)\s+(?:is|are|was|were|r
  * and On the …`). A citation in the brackets (a year, authors) is not a remark.
  */
 const GLOSSED_TERM = /^\s*\((?![^()]*\b(?:19|20)\d{2}\b)[^()]{1,60}\)\s+(\p{Ll}+)/u;
-const OPENS_SENTENCE = /(?:^|[.!?]\s+)$/u;
+const OPENS_SENTENCE = /(?:^|[.!?])\s*$/u;
 
 function glossedTerm(hit: HitInContext): boolean {
   const word = GLOSSED_TERM.exec(hit.after)?.[1];
