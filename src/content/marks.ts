@@ -91,10 +91,9 @@ export function sidesInTitleElement(range: Range, block: TextBlock): { before: s
  * At most 80 characters, of the root's children on screen.
  */
 export function shownInShadowHostAfter(range: Range): string | null {
-  let node: Node = range.endContainer;
-  if (node instanceof Text) {
-    if (/\S/.test(node.data.slice(range.endOffset))) return null;
-  } else node = node.childNodes[range.endOffset - 1] ?? node;
+  // A match's range ends in a text node (rangeOf); only its rest may lie between.
+  const node = range.endContainer;
+  if (!(node instanceof Text) || /\S/.test(node.data.slice(range.endOffset))) return null;
   const root = shadowHostRightAfter(node)?.shadowRoot;
   if (!root) return null;
   // Its text node by node, not innerText, which keeps a screen-reader-only copy of the

@@ -116,19 +116,19 @@ export function isInlineElement(element: Element): boolean {
 
 /**
  * The open shadow root's host that comes right after `node` on its line, with
- * only white space between: out of the inline elements `node` ends
- * (`<em>Title</em><d-cite>`), then the next sibling. Distill's `<d-cite>` shows
+ * only white space or comments between, out of the inline elements `node`
+ * ends (`<em>Title</em> <d-cite>`). Distill's `<d-cite>` shows
  * its `[3]` from there, which the line's own text does not hold.
  */
 export function shadowHostRightAfter(node: Node): Element | null {
-  let current: Node | null = node;
-  while (current && !current.nextSibling) {
-    current = current.parentNode;
-    if (!(current instanceof Element) || !isInlineElement(current)) return null;
+  for (let current = node; ; ) {
+    let next = current.nextSibling;
+    while ((next instanceof Text && !/\S/.test(next.data)) || next instanceof Comment) next = next.nextSibling;
+    if (next) return next instanceof Element && next.shadowRoot ? next : null;
+    const parent = current.parentNode;
+    if (!(parent instanceof Element) || !isInlineElement(parent)) return null;
+    current = parent;
   }
-  let next = current?.nextSibling ?? null;
-  while (next instanceof Text && !/\S/.test(next.data)) next = next.nextSibling;
-  return next instanceof Element && next.shadowRoot ? next : null;
 }
 
 /** The block an element's text belongs to: itself when it is a block, else its nearest block ancestor. */

@@ -488,8 +488,8 @@ let spaceThenWord: RegExp | null = null;
  * after it there (`Learning Pointer Networks for Graphs`). No link, emphasis or
  * line can then set it apart, nor a shadow host's citation right after it, so
  * a title that is only taken standing apart (SPAN_UNLESS_RUNNING_TEXT) cannot
- * be marked there and the exact read is saved. An occurrence that crosses nodes, or none found, answers false: the
- * place is read.
+ * be marked there and the exact read is saved. An occurrence that crosses
+ * nodes, or none found, answers false: the place is read.
  */
 export function liesOnlyInRunningText(place: Element, title: string): boolean {
   const wanted = collapseSpaces(title).toLowerCase();
@@ -509,7 +509,7 @@ export function liesOnlyInRunningText(place: Element, title: string): boolean {
       const after = text.slice(at + wanted.length, at + wanted.length + 2);
       if (!wordThenSpace.test(before) && !spaceThenWord.test(after)) return false;
       // A citation element right after may set it off (`from Title<d-cite>` showing `[3]`).
-      if (after.trim() === '' && at + wanted.length + after.length === text.length && shadowHostRightAfter(node)) return false;
+      if (!/\S/.test(text.slice(at + wanted.length)) && shadowHostRightAfter(node)) return false;
       runningOn++;
     }
   }

@@ -74,7 +74,12 @@ export function namesInFull(hit: { kind: HitKind; distinctive: boolean }): boole
  * (`、。《》「」【】` and full-width `：｜（）`); and a reference's authors (`Chen
  * et al., TITLE, NeurIPS 2023`).
  */
-const OPENS_TITLE = /(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3]|[\u3001-\u3003\u3008-\u3011\u3014-\u301f]|[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]|\bet\s+al\.,)\s*$/u;
+/** Chinese and Japanese punctuation and brackets (`、。《》「」【】`), and the full-width forms (`：｜（）`). */
+const CJK_PUNCTUATION = String.raw`[\u3001-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]`;
+const OPENS_TITLE = new RegExp(
+  String.raw`(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3]|${CJK_PUNCTUATION}|\bet\s+al\.,)\s*$`,
+  'u',
+);
 /**
  * A time or date alone at the start of the line: a video's chapters (`27:30
  * Title`, `1:02:03 – Title`), a programme's slots (`10:30 Title`), a reading
@@ -86,7 +91,7 @@ const TIMESTAMP_LEAD = new RegExp(
   'u',
 );
 /** What may follow it: a line end, sentence or clause punctuation (full-width too), brackets, quotes, a spaced dash, an ellipsis. */
-const CLOSES_TITLE = /^\s*(?:$|[.,;:!?()[\]{}"”“’‘'»|…/]|[\u3001-\u3003\u3008-\u3011\u3014-\u301f]|[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]|[-–—]{1,2}\s)/u;
+const CLOSES_TITLE = new RegExp(String.raw`^\s*(?:$|[.,;:!?()[\]{}"”“’‘'»|…/]|${CJK_PUNCTUATION}|[-–—]{1,2}\s)`, 'u');
 const FUNCTION_WORDS = new Set(
   'a an the of for in on with to and or via by from under at is are as not vs into over without toward towards through between using'.split(' '),
 );
@@ -230,7 +235,8 @@ const THE_BEFORE = /(?:^|[^\p{L}\p{N}])the\s+$/iu;
 /** Not where `paper` is a verb or names a venue's part: `paper over`, `the … paper track`. */
 const PAPER_AFTER = /^\s+(?:paper|preprint)\b(?!\s+(?:over|track|session|deadline|award|submissions?)\b)/iu;
 /** Chinese, Japanese and Korean put the word for paper right after the title: `… 论文复现`, `… の論文`, `… 논문`, `… 那篇` (that paper). */
-const CJK_PAPER_AFTER = /^\s*(?:の?(?:论文|論文|논문)|那篇|这篇|這篇)/u;
+const CJK_PAPER = '论文|論文|논문';
+const CJK_PAPER_AFTER = new RegExp(String.raw`^\s*(?:の?(?:${CJK_PAPER})|那篇|这篇|這篇)`, 'u');
 
 export function namedAsPaper(before: string, after: string): boolean {
   return (THE_BEFORE.test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after);
@@ -241,7 +247,10 @@ export function namedAsPaper(before: string, after: string): boolean {
  * page introduces a paper by its title. Not a vendor's `white paper`, nor an
  * `article`, which is as often a help page's or a magazine's.
  */
-const PAPER_BEFORE = /(?:(?:^|[^\p{L}\p{N}])(?<!white[\s-]+)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:论文|論文|논문)\s*)$/iu;
+const PAPER_BEFORE = new RegExp(
+  String.raw`(?:(?:^|[^\p{L}\p{N}])(?<!white[\s-]+)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:${CJK_PAPER})\s*)$`,
+  'iu',
+);
 
 export function introducedAsPaper(before: string): boolean {
   return PAPER_BEFORE.test(before);
@@ -329,18 +338,28 @@ const COUNTED = /^\s*\((?!(?:19|20)\d{2}\))\d{1,4}\)/u;
 /** A subtitle right after a main title: a colon or spaced dash, then a capitalised word. */
 const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
 
+/**
+ * A generic phrase that names the idea or a topic, not the paper: defined with
+ * its abbreviation or glossed by a remark (DEFINES_TERM, glossedTerm), an
+ * English gloss of a Chinese term (GLOSS_BEFORE), or a tag's or folder's count
+ * (COUNTED).
+ */
+function namesTopic(hit: HitInContext): boolean {
+  return (
+    DEFINES_TERM.test(hit.after) ||
+    glossedTerm(hit) ||
+    (GLOSS_BEFORE.test(hit.before) && GLOSS_AFTER.test(hit.after)) ||
+    COUNTED.test(hit.after)
+  );
+}
+
 export function acceptHit(hit: HitInContext): boolean {
   // Called a paper by name, however it is cased: `the pointer networks paper`.
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
   // A main title that goes on into a subtitle that is not its own names another paper
   // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
   if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
-  // A generic phrase defined with its abbreviation is the idea, not the paper.
-  if (!hit.distinctive && DEFINES_TERM.test(hit.after)) return false;
-  if (!hit.distinctive && glossedTerm(hit)) return false;
-  if (!hit.distinctive && GLOSS_BEFORE.test(hit.before) && GLOSS_AFTER.test(hit.after)) return false;
-  // A generic phrase with a count is a tag or a folder.
-  if (!hit.distinctive && COUNTED.test(hit.after)) return false;
+  if (!hit.distinctive && namesTopic(hit)) return false;
   const alone = () =>
     hit.wholeElement ||
     standsAlone(hit.before, hit.after) ||

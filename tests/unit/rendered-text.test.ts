@@ -208,5 +208,9 @@ describe('running text', () => {
     cited.querySelector('d-cite')!.attachShadow({ mode: 'open' }).innerHTML = '<span>[3]</span>';
     expect(liesOnlyInRunningText(cited, 'Pointer Networks')).toBe(false);
     expect(liesOnlyInRunningText(place('extends Pointer Networks<d-cite></d-cite>; then'), 'Pointer Networks')).toBe(true);
+    // Out of the inline element the title ends, past white space and a comment.
+    const nested = place('<span>extends Pointer Networks\n</span><!-- cite --> <d-cite></d-cite>; then');
+    nested.querySelector('d-cite')!.attachShadow({ mode: 'open' }).innerHTML = '<span>[3]</span>';
+    expect(liesOnlyInRunningText(nested, 'Pointer Networks')).toBe(false);
   });
 });
