@@ -70,6 +70,13 @@ describe('importing digests from the options page', () => {
     });
     options = await openExtensionPage(session, OPTIONS);
     await options.getByRole('heading', { name: 'Digests', exact: true }).waitFor();
+    // The tests compare counts before and after each step, so the bundled digest
+    // must have finished loading first: on a slow machine it is still going in when
+    // the options page opens, and the count would grow under the test.
+    await waitFor(async () => {
+      const now = (await sendFrom(options, 'stats', {})).value as { papers?: number; loadingProgress?: number | null } | undefined;
+      return now?.loadingProgress === null && (now.papers ?? 0) > 0;
+    }, 'the bundled digest to finish loading', 60_000);
   });
   afterAll(async () => {
     await session?.close();
