@@ -21,8 +21,12 @@ const LEAD_LENGTH = 300;
  * between them. `In Sequence to Sequence Learning with Neural Networks, we` yields
  * `In Sequence to Sequence Learning with Neural Networks`.
  */
-const CAPITALISED = String.raw`[\p{Lu}\d][\p{L}\p{N}'’^$]*`;
-const CONNECTOR = String.raw`(?:a|an|the|of|for|in|on|with|to|and|or|via|by|from|under|at|is|are|as|not|vs|into|over|without|towards?|through|between|using|do|does|can|its|it|we|you|all)`;
+// A capitalised word keeps its lower-case parts after a hyphen: `Attention-based`,
+// `Pre-trained` and `Rehearsal-free` sit inside titles, and a run cut there lost them.
+const CAPITALISED = String.raw`[\p{Lu}\d][\p{L}\p{N}'’^$]*(?:[-‐‑]\p{Ll}[\p{L}\p{N}]*)*`;
+// The words title case leaves in lower case: articles, conjunctions, prepositions
+// and a few short verbs and pronouns (`Challenging Common Assumptions about …`).
+const CONNECTOR = String.raw`(?:a|an|the|of|for|in|on|with|to|and|or|nor|but|via|by|from|under|at|is|are|be|as|not|vs|into|onto|over|without|towards?|through|between|using|do|does|can|its|it|we|you|all|about|across|against|after|before|beyond|within|among|upon|than|when|what|how|why|per|so)`;
 const JOIN = String.raw`(?:[ \t\r\n\u00A0]+|[ \t]*[-‐‑–—:?,][ \t\r\n]*)`;
 /**
  * A run starts only at the first capital or digit of a word: from a later one in
@@ -62,7 +66,7 @@ export function tokensOf(candidate: Candidate): Tokens {
  * in-word joiners and TeX (`'`, `^`, `$`, `\`, backtick), an ellipsis or a
  * hyphen that may split a word. Most link texts have none of them.
  */
-const NEEDS_TOKENIZER = /[^\x20-\x7e]|['^$\\`]|\.\.\.|-\s|[A-Z]{3}[a-z]{2}/;
+const NEEDS_TOKENIZER = /[^\x20-\x7e]|['^$\\`]|\.\.\.|-\s|[A-Z]{3}[a-z]{2}|[a-z]{3}\d/;
 
 /**
  * The match text of plain ASCII: lower case, runs of letters and digits. The same

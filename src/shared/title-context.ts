@@ -154,14 +154,18 @@ const WORD_BEFORE = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}
  * capitalised word right before that does not open a sentence (`Improved
  * Sequence to Sequence ...`).
  */
+const YEAR = /^(?:19|20)\d{2}$/u;
+
 export function continuesAsTitle(before: string, after: string): boolean {
   const next = /^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?/u.exec(after);
   if (next?.[1] && after[0] !== '\n') {
     if (isCapitalised(next[1])) return true;
-    // Up to two function words, then a capitalised word: `… for Speech`, `… in the Presence of …`.
+    // Up to two function words, then a capitalised word: `… for Speech`, `… in the Presence of …`;
+    // not a year (`… in 2023 to win an argument`).
+    const titleWord = (word: string) => isCapitalised(word) && !YEAR.test(word);
     if (FUNCTION_WORDS.has(next[1].toLowerCase()) && next[2]) {
-      if (isCapitalised(next[2])) return true;
-      if (FUNCTION_WORDS.has(next[2].toLowerCase()) && next[3] && isCapitalised(next[3])) return true;
+      if (titleWord(next[2])) return true;
+      if (FUNCTION_WORDS.has(next[2].toLowerCase()) && next[3] && titleWord(next[3])) return true;
     }
   }
   const previous = WORD_BEFORE.exec(before);
@@ -229,9 +233,12 @@ export function citedRightAfter(after: string): boolean {
 /**
  * `the Pointer Networks paper`, `the symbolic discovery of optimization
  * algorithms paper`, `sequence to sequence learning with neural networks
- * 论文复现`: the page calls it a paper.
+ * 论文复现`: the page calls it a paper. Up to two words may come between `the`
+ * and the title, only those that describe a paper: `the original …`, `the 2015
+ * …`, `the NeurIPS …` (not any adjective: `the recurrent Pointer Networks
+ * paper` may name a longer title).
  */
-const THE_BEFORE = /(?:^|[^\p{L}\p{N}])the\s+$/iu;
+const THE_BEFORE = /(?:^|[^\p{L}\p{N}])[Tt]he\s+(?:(?:original|first|famous|seminal|classic|well-known|influential|landmark|same|(?:19|20)\d{2}|\p{Lu}[\p{L}]*\p{Lu}\p{L}*(?:['’]?\d{2,4})?)\s+){0,2}$/u;
 /** Not where `paper` is a verb or names a venue's part: `paper over`, `the … paper track`. */
 const PAPER_AFTER = /^\s+(?:paper|preprint)\b(?!\s+(?:over|track|session|deadline|award|submissions?)\b)/iu;
 /** Chinese, Japanese and Korean put the word for paper right after the title: `… 论文复现`, `… の論文`, `… 논문`, `… 那篇` (that paper). */
@@ -245,15 +252,21 @@ export function namedAsPaper(before: string, after: string): boolean {
 /**
  * `our ICML paper Paging with …`, `the preprint titled …`, `博士论文 …`: the
  * page introduces a paper by its title. Not a vendor's `white paper`, nor an
- * `article`, which is as often a help page's or a magazine's.
+ * `article`, which is as often a help page's or a magazine's. The verbs whose
+ * object is a paper introduce one too: `citing Sequence to Sequence Learning
+ * with Neural Networks in 2023`, `We read Symbolic Discovery of …`; still only
+ * written as a title (introducedAsTitle), so `we read pointer networks` is prose.
  */
 const PAPER_BEFORE = new RegExp(
   String.raw`(?:(?:^|[^\p{L}\p{N}])(?<!white[\s-]+)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:${CJK_PAPER})\s*)$`,
   'iu',
 );
 
+/** In lower case only: a capitalised `Reading` may open a longer title (`Reading Order Matters …`). */
+const READ_OR_CITED_BEFORE = /(?:^|[^\p{L}\p{N}])(?:cit(?:e|es|ed|ing)|(?:re-?)?read(?:s|ing)?)\s+$/u;
+
 export function introducedAsPaper(before: string): boolean {
-  return PAPER_BEFORE.test(before);
+  return PAPER_BEFORE.test(before) || READ_OR_CITED_BEFORE.test(before);
 }
 
 /**
@@ -383,5 +396,18 @@ export function acceptHit(hit: HitInContext): boolean {
   }
   // A title-cased title followed by its citation, or introduced as a paper, names it, generic or not.
   if (citedAsTitle(hit) || introducedAsTitle(hit)) return true;
-  return hit.distinctive && writtenAsTitle(hit.asWritten, hit.title) && !continuesAsTitle(hit.before, hit.after);
+  return hit.distinctive && (writtenAsTitle(hit.asWritten, hit.title) || opensWithItsName(hit)) && !continuesAsTitle(hit.before, hit.after);
+}
+
+/**
+ * A distinctive full title that opens with its coined name as the digest writes
+ * it (`NEVIS’22 — a stream of 100 tasks …`, `SLCA: slow learner with …`): the
+ * name vouches for the rest, however the subtitle is cased. A name is a first
+ * word with two capitals or a capital and a digit (not `A`, `Learning`).
+ */
+function opensWithItsName(hit: HitInContext): boolean {
+  const name = /^[^\s:]+/u.exec(hit.title)?.[0] ?? '';
+  if (!/\p{Lu}.*(?:\p{Lu}|\d)/u.test(name)) return false;
+  const letters = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '');
+  return letters(hit.asWritten).startsWith(letters(name));
 }

@@ -101,20 +101,36 @@ function isSuperscriptLine(text: string, start: number, end: number): boolean {
  * also tried as one word (a join), for coined names (`GPTQuant`).
  */
 const CAPITALS_INTO_WORD = /[A-Z]{2}(?=[A-Z][a-z]{2})/g;
-const MAY_SPLIT_CAPITALS = /[A-Z]{3}[a-z]{2}/;
+/**
+ * A footnote number run into the word before it (`Supervision</em><sup>3</sup>`
+ * reads `Supervision3`): split off up to three digits after a lower-case word,
+ * and try the pair as one word too (a join), for names that end in a number
+ * (`resnet50`, `llama2`).
+ */
+const FOOTNOTE_INTO_WORD = /(?<=[a-z]{3})\d{1,3}$/;
+const MAY_SPLIT_WORDS = /[A-Z]{3}[a-z]{2}|[a-z]{3}\d/;
 
-/** `spans` with words split after a run of capitals (CAPITALS_INTO_WORD); `continues` gets the starts of the second halves. */
-function splitCapitalRuns(text: string, spans: number[], continues: Set<number>): number[] {
+/** `spans` with words split after a run of capitals or before a footnote number; `continues` gets the starts of the second halves. */
+function splitRunTogetherWords(text: string, spans: number[], continues: Set<number>): number[] {
   const split: number[] = [];
   for (let t = 0; t < spans.length; t += 2) {
     const start = spans[t] as number;
     const end = spans[t + 1] as number;
     let from = start;
-    if (end - start >= 6) {
-      CAPITALS_INTO_WORD.lastIndex = 0;
+    if (end - start >= 4) {
       const raw = text.slice(start, end);
-      for (let match = CAPITALS_INTO_WORD.exec(raw); match; match = CAPITALS_INTO_WORD.exec(raw)) {
-        const at = start + match.index + 2;
+      if (end - start >= 6) {
+        CAPITALS_INTO_WORD.lastIndex = 0;
+        for (let match = CAPITALS_INTO_WORD.exec(raw); match; match = CAPITALS_INTO_WORD.exec(raw)) {
+          const at = start + match.index + 2;
+          split.push(from, at);
+          continues.add(at);
+          from = at;
+        }
+      }
+      const footnote = FOOTNOTE_INTO_WORD.exec(raw);
+      if (footnote) {
+        const at = start + footnote.index;
         split.push(from, at);
         continues.add(at);
         from = at;
@@ -135,7 +151,7 @@ export function tokenize(text: string, from = 0, to = text.length): Tokens {
   const tokens: Tokens = { words: [], starts: [], ends: [], joins: [], cuts: [] };
   const continues = new Set<number>();
   let spans = rawTokens(text, from, to);
-  if (MAY_SPLIT_CAPITALS.test(text.slice(from, to))) spans = splitCapitalRuns(text, spans, continues);
+  if (MAY_SPLIT_WORDS.test(text.slice(from, to))) spans = splitRunTogetherWords(text, spans, continues);
   let previousEnd = -1;
   for (let t = 0; t < spans.length; t += 2) {
     const start = spans[t] as number;

@@ -104,6 +104,14 @@ describe('tokenize', () => {
     expect(tokenize('Investigations with...').cuts).toEqual([1]);
   });
 
+  it('splits a footnote number run into the word before it, and tries the two as one word', () => {
+    const supervision = 'Enhancing Visual Continual Learning with Language-Guided Supervision';
+    expect(marked(`as proposed in ${supervision}3.`)).toEqual([supervision]);
+    const { words, joins } = tokenize('resnet50 and llama2 but GPT4');
+    expect(words).toEqual(['resnet', '50', 'and', 'llama', '2', 'but', 'gpt4']);
+    expect(joins).toEqual([0, 3]);
+  });
+
   it('notes digits alone on a line after a word, as innerText gives a MathML superscript', () => {
     expect(tokenize('E\n2\n-LLM: Efficient').joins).toEqual([0]);
     expect(tokenize('Results\n2023\nTable').joins).toEqual([]); // four digits: a year, not a superscript
@@ -332,6 +340,23 @@ describe('precision rules', () => {
     expect(marked(`the course ${paging} asks`)).toEqual([]);
   });
 
+  it('marks a generic title-cased title the text cites or reads, not one in lower case or going on', () => {
+    const symbolic = 'Symbolic Discovery of Optimization Algorithms';
+    expect(marked(`people out here citing ${SEQ2SEQ} in 2023 to win an argument`)).toEqual([SEQ2SEQ]);
+    expect(marked(`We read ${symbolic} and ask whether any optimizer survives`)).toEqual([symbolic]);
+    expect(marked(`we read ${symbolic.toLowerCase()} as a research goal`)).toEqual([]);
+    expect(marked(`we cite ${SEQ2SEQ} in Speech for the acoustic model`)).toEqual([]);
+    // A capitalised `Reading` may open a longer title.
+    expect(marked(`Reading ${symbolic} and ask`)).toEqual([]);
+  });
+
+  it('marks a distinctive title that opens with its coined name, however its subtitle is cased', () => {
+    const nevis = "NEVIS'22: A Stream of 100 Tasks Sampled from 30 Years of Computer Vision Research";
+    expect(marked('pair it with the benchmark, NEVIS’22 — a stream of 100 tasks sampled from 30 years of computer vision research — because')).toEqual([nevis]);
+    // Without the coined name, a distinctive title in lower case inside prose is still prose.
+    expect(marked('the one I wanted to talk about, a closer look at rehearsal-free continual learning, same group')).toEqual([]);
+  });
+
   it('reads Chinese and Japanese quotes, punctuation and the word for paper as English ones', () => {
     const order = 'Order Matters: Sequence to sequence for sets';
     expect(marked(`当年读《order matters: sequence to sequence for sets》的时候`)).toEqual([order]);
@@ -428,6 +453,10 @@ describe('precision rules', () => {
     expect(marked(`To be fair the ${SEQ2SEQ.toLowerCase()} paper does sweep it.`)).toEqual([SEQ2SEQ]);
     expect(marked('we train pointer networks paper-thin')).toEqual([]);
     expect(marked('pointer networks paper')).toEqual([]); // no `the`: a heading of keywords, not a name
+    // A word or two that describe the paper may come between: `the original`, a year, a venue.
+    expect(marked('(but yes, the original Pointer Networks paper already had the idea)')).toEqual([POINTER]);
+    expect(marked('the NeurIPS 2015 Pointer Networks paper')).toEqual([POINTER]);
+    expect(marked('the recurrent pointer networks paper')).toEqual([]);
   });
 
   it('marks a short or generic main title only quoted or with its citation', () => {
