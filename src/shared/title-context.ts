@@ -245,8 +245,11 @@ const PAPER_AFTER = /^\s+(?:paper|preprint)\b(?!\s+(?:over|track|session|deadlin
 const CJK_PAPER = '论文|論文|논문';
 const CJK_PAPER_AFTER = new RegExp(String.raw`^\s*(?:の?(?:${CJK_PAPER})|那篇|这篇|這篇)`, 'u');
 
+/** A remark in brackets right after that calls it a paper: `… (the AlgoPerf paper)`. */
+const PAPER_REMARK_AFTER = /^\s*\((?:the|an?|our|their|his|her)\s+(?:[^()\s]+\s+){0,3}(?:paper|preprint)\)/iu;
+
 export function namedAsPaper(before: string, after: string): boolean {
-  return (THE_BEFORE.test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after);
+  return (THE_BEFORE.test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after) || PAPER_REMARK_AFTER.test(after);
 }
 
 /**
@@ -352,6 +355,27 @@ const COUNTED = /^\s*\((?!(?:19|20)\d{2}\))\d{1,4}\)/u;
 const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
 
 /**
+ * A course's number right before or in brackets right after: `CS 339C:
+ * Continual Learning in Neural Networks`, `… (EE 224M)`. Three digits (or four,
+ * not a year: `CSC 2541`), so `ICLR 2016: Order Matters` stays a venue and year.
+ */
+const COURSE_NUMBER = String.raw`\p{Lu}{2,5}\s?(?!(?:19|20)\d{2}\b)\d{3,4}[A-Z]?`;
+const COURSE_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])${COURSE_NUMBER}\s*[:.\-–—]?\s*$`, 'u');
+const COURSE_AFTER = new RegExp(String.raw`^\s*\(${COURSE_NUMBER}\)`, 'u');
+
+/** A course named by a paper's generic title or its main title: the course, not the paper. */
+export function namesCourse(before: string, after: string): boolean {
+  return COURSE_BEFORE.test(before) || COURSE_AFTER.test(after);
+}
+
+/**
+ * A title-cased subtitle after a colon, two capitalised words: `Continual
+ * Learning in Neural Networks: Theory Meets Practice` is a workshop's longer
+ * title. (Not `Pointer Networks: Vinyals, Fortunato …`, a note's authors.)
+ */
+const TITLE_CASED_SUBTITLE = /^\s*:\s+\p{Lu}\p{L}*\s+\p{Lu}/u;
+
+/**
  * A generic phrase that names the idea or a topic, not the paper: defined with
  * its abbreviation or glossed by a remark (DEFINES_TERM, glossedTerm), an
  * English gloss of a Chinese term (GLOSS_BEFORE), or a tag's or folder's count
@@ -372,7 +396,11 @@ export function acceptHit(hit: HitInContext): boolean {
   // A main title that goes on into a subtitle that is not its own names another paper
   // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
   if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
+  // So does a generic full title that goes on into a title-cased subtitle.
+  if (hit.kind === 'full' && !hit.distinctive && TITLE_CASED_SUBTITLE.test(hit.after)) return false;
   if (!hit.distinctive && namesTopic(hit)) return false;
+  // A course number beside a generic or short title: a catalogue's course (`CS 246R: Relational Deep Learning`).
+  if ((!hit.distinctive || hit.kind !== 'full') && namesCourse(hit.before, hit.after)) return false;
   const alone = () =>
     hit.wholeElement ||
     standsAlone(hit.before, hit.after) ||
@@ -387,11 +415,12 @@ export function acceptHit(hit: HitInContext): boolean {
   }
   if (hit.kind !== 'full') return alone();
   if (alone()) {
-    // A lower-case phrase set off by commas or dashes in notes, or only in bold (a
-    // search page bolds the query: `<b>pointer networks</b> pytorch`), is not yet a
-    // citation, unless the title is distinctive or the page writes it the way the
-    // digest does. A link's whole text is.
-    const wholeTitleElement = hit.wholeElement && (hit.wholeLink !== false || !isLowerCase(hit.asWritten));
+    // A lower-case phrase set off by commas or dashes in notes, a link or only in
+    // bold (a search page bolds the query, `<b>pointer networks</b> pytorch`, and
+    // links its related searches, `pointer networks · order matters`), is not yet
+    // a citation, unless the title is distinctive or the page writes it the way
+    // the digest does.
+    const wholeTitleElement = hit.wholeElement && !isLowerCase(hit.asWritten);
     return wholeTitleElement || hit.distinctive || isCapitalised(hit.asWritten) || writtenAsTitle(hit.asWritten, hit.title);
   }
   // A title-cased title followed by its citation, or introduced as a paper, names it, generic or not.

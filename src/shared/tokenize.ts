@@ -31,6 +31,8 @@ const WORD_JOINERS = "'`^$\u2018\u2019\u02BC\u00B4";
 const LINE_BREAK_HYPHEN = /^[-\u2010\u2011][^\S\n]*\n\s*$/;
 const SPACED_HYPHEN = /^[-\u2010\u2011] $/;
 const ELLIPSIS = /\.\.\.|\u2026/;
+/** Google Scholar's BibTeX writes a superscript `E^2` as `E\^{} 2`: the digit after it may belong to the word. */
+const EMPTY_CARET = /^\^\{\}\s?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
 /** A raw token outside ASCII: letters, digits, marks and in-word joiners (plus TeX when present). */
 const UNICODE_TOKEN = /[\p{L}\p{N}\p{M}'`^$\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
@@ -41,6 +43,10 @@ const LEADING_JOINERS = new RegExp(`^${EDGE_JOINER}*`);
 // The trailing runs start only where a run starts: retried at each joiner of a long run, they were quadratic.
 const TRAILING_JOINERS = new RegExp(`(?<!${EDGE_JOINER})${EDGE_JOINER}*$`);
 const EDGE_JOINERS = new RegExp(`^${EDGE_JOINER}+|(?<!${EDGE_JOINER})${EDGE_JOINER}+$`, 'g');
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 function isAsciiAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
@@ -74,15 +80,41 @@ function rawTokens(text: string, from: number, to: number): number[] {
   const pattern = slice.includes('\\') ? UNICODE_TEX_TOKEN : UNICODE_TOKEN;
   pattern.lastIndex = 0;
   for (const match of slice.matchAll(pattern)) {
-    let start = from + (match.index ?? 0);
-    let end = start + match[0].length;
-    const lead = LEADING_JOINERS.exec(match[0])?.[0].length ?? 0;
-    const trail = TRAILING_JOINERS.exec(match[0])?.[0].length ?? 0;
-    start += lead;
-    end -= trail;
-    if (end > start) spans.push(start, end);
+    const at = from + (match.index ?? 0);
+    for (const [partStart, part] of scriptParts(match[0])) {
+      let start = at + partStart;
+      let end = start + part.length;
+      const lead = LEADING_JOINERS.exec(part)?.[0].length ?? 0;
+      const trail = TRAILING_JOINERS.exec(part)?.[0].length ?? 0;
+      start += lead;
+      end -= trail;
+      if (end > start) spans.push(start, end);
+    }
   }
   return spans;
+}
+
+/**
+ * Chinese, Japanese and Korean write no space between an English title and the
+ * word or particle after it (`Networks는`, `Learning을`, `Transformerの`): a
+ * token with both scripts is read as one word per script.
+ */
+const CJK_CHARS = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]+/gu;
+const HAS_CJK = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+const HAS_LATIN_OR_DIGIT = /[\p{sc=Latin}\p{N}]/u;
+
+function scriptParts(token: string): [number, string][] {
+  if (!HAS_CJK.test(token) || !HAS_LATIN_OR_DIGIT.test(token)) return [[0, token]];
+  const parts: [number, string][] = [];
+  let last = 0;
+  for (const match of token.matchAll(CJK_CHARS)) {
+    const start = match.index ?? 0;
+    if (start > last) parts.push([last, token.slice(last, start)]);
+    parts.push([start, match[0]]);
+    last = start + match[0].length;
+  }
+  if (last < token.length) parts.push([last, token.slice(last)]);
+  return parts;
 }
 
 /**
@@ -159,7 +191,13 @@ export function tokenize(text: string, from = 0, to = text.length): Tokens {
     if (previousEnd >= 0 && !(start - previousEnd === 1 && text.charCodeAt(previousEnd) === 32)) {
       const gap = text.slice(previousEnd, start);
       const last = tokens.words.length - 1;
-      if (last >= 0 && (LINE_BREAK_HYPHEN.test(gap) || (SPACED_HYPHEN.test(gap) && isLowerStart(text, start)) || (gap === '\n' && isSuperscriptLine(text, start, end)))) {
+      if (
+        last >= 0 &&
+        (LINE_BREAK_HYPHEN.test(gap) ||
+          (SPACED_HYPHEN.test(gap) && isLowerStart(text, start)) ||
+          (gap === '\n' && isSuperscriptLine(text, start, end)) ||
+          (EMPTY_CARET.test(gap) && isDigit(text.charCodeAt(start))))
+      ) {
         tokens.joins.push(last);
       }
       if (last >= 0 && ELLIPSIS.test(gap)) tokens.cuts.push(last);

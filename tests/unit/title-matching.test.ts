@@ -104,6 +104,19 @@ describe('tokenize', () => {
     expect(tokenize('Investigations with...').cuts).toEqual([1]);
   });
 
+  it('reads an English word apart from the Chinese, Japanese or Korean written right against it', () => {
+    // (Korean and Japanese words come out in the tokenizer's decomposed form; only their count matters here.)
+    expect(tokenize('Networks는 이 문제를').words.map((word, i) => (i === 0 ? word : word.length > 0))).toEqual(['networks', true, true, true]);
+    expect(tokenize('Transformerの論文').words[0]).toBe('transformer');
+    expect(marked('Lipton의 서베이 논문인 A Critical Review of Recurrent Neural Networks for Sequence Learning을 먼저')).toEqual([
+      'A Critical Review of Recurrent Neural Networks for Sequence Learning',
+    ]);
+  });
+
+  it("reads Google Scholar's BibTeX superscript `E\\^{} 2` as `E^2`", () => {
+    expect(marked('title={E\\^{} 2-LLM: Efficient and Extreme Length Extension of Large Language Models},')).toEqual([E2LLM]);
+  });
+
   it('splits a footnote number run into the word before it, and tries the two as one word', () => {
     const supervision = 'Enhancing Visual Continual Learning with Language-Guided Supervision';
     expect(marked(`as proposed in ${supervision}3.`)).toEqual([supervision]);
@@ -516,14 +529,32 @@ describe('precision rules', () => {
     expect(marked('Room 4 27:30 Pointer Networks')).toEqual([]);
   });
 
-  it('does not take a lower-case generic title as a citation for being in bold alone (a search page bolds the query)', () => {
+  it('does not take a lower-case generic title as a citation for being in bold or a link alone (a search page bolds the query and links related searches)', () => {
     const bold = (text: string, wholeLink: boolean) =>
       scan(text)
         .filter((hit) => acceptHit({ ...hit, wholeElement: true, wholeLink }))
         .map((hit) => hit.title);
     expect(bold('pointer networks', false)).toEqual([]);
     expect(bold('Pointer Networks', false)).toEqual([POINTER]);
-    expect(bold('pointer networks', true)).toEqual([POINTER]);
+    expect(bold('pointer networks', true)).toEqual([]);
+    expect(bold('Pointer Networks', true)).toEqual([POINTER]);
+  });
+
+  it('does not take a generic or short title beside a course number, or going on into a title-cased subtitle', () => {
+    const cld = 'Continual Learning in Neural Networks';
+    expect(marked(`CS 339C: ${cld}`)).toEqual([]);
+    expect(marked(`Prerequisite: ${cld} (CS 339C) or consent of instructor.`)).toEqual([]);
+    expect(marked(`CSC 2541: ${cld}`)).toEqual([]);
+    // A venue and year is not a course number.
+    expect(marked(`ICLR 2016: ${cld}`)).toEqual([cld]);
+    expect(marked(`Workshop ${cld}: Theory Meets Practice`)).toEqual([]);
+    expect(marked(`${cld}: Vinyals, Fortunato and Jaitly`)).toEqual([cld]);
+  });
+
+  it('reads a remark in brackets that calls the title a paper', () => {
+    const algoperf = 'Benchmarking Neural Network Training Algorithms';
+    expect(marked(`something like ${algoperf} (the AlgoPerf paper), where you submit`)).toEqual([algoperf]);
+    expect(marked(`something like ${algoperf} (the AlgoPerf benchmark), where you submit`)).toEqual([]);
   });
 
   it('does not take a generic title defined with its abbreviation for the paper', () => {
