@@ -39,6 +39,8 @@ const MIN_RUN_CAPITALISED = 3;
 /** `the … paper` in prose (title-context.ts namedAsPaper): the text before the word is read, this far back. */
 const PAPER_WORD = /\s(?:paper|preprint)\b/giu;
 const NAMED_PAPER_LENGTH = 250;
+/** A numbered reference's marker inside a long line: `[3] Vinyals et al. Pointer Networks. …`. */
+const REFERENCE_NUMBER = /\[\d{1,3}\]\s/g;
 /** Phrases in double or angle quotes (single quotes are too often apostrophes). */
 const QUOTED = /["“„«]([^"“”„«»\n]{8,400})["”»]/gu;
 
@@ -143,6 +145,15 @@ function windowsOfLongLine(block: TextBlock, from: number, to: number): [number,
     const end = from + (match.index ?? 0);
     windows.push([Math.max(from, end - NAMED_PAPER_LENGTH), end]);
   }
+  // A reference list run into one line (a slide's transcript, a copied PDF page):
+  // each `[n] …` entry up to the next is a candidate whole, as its own line would be.
+  let entryStart = -1;
+  for (const match of line.matchAll(REFERENCE_NUMBER)) {
+    const at = from + (match.index ?? 0);
+    if (entryStart >= 0 && at - entryStart <= SHORT_LINE) windows.push([entryStart, at]);
+    entryStart = at + match[0].length;
+  }
+  if (entryStart >= 0 && to - entryStart <= SHORT_LINE) windows.push([entryStart, to]);
   const sentenceEnd = line.slice(20, LEAD_LENGTH).search(/[.!?]\s/);
   windows.push([from, from + (sentenceEnd >= 0 ? 20 + sentenceEnd + 1 : Math.min(line.length, LEAD_LENGTH))]);
   return windows;

@@ -11,7 +11,7 @@
  */
 import type { ScanHit, ScanUnit } from './title-scanner';
 import { MAX_RENDERED_LENGTH, SPAN_ANYWHERE, SPAN_UNLESS_RUNNING_TEXT } from './protocol';
-import { betweenScripts, mayVouchForWeakTitle, namesInFull, opensTitle } from './title-context';
+import { betweenScripts, introducedByVerb, mayVouchForWeakTitle, namesInFull, opensTitle } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
 
 /**
@@ -81,7 +81,8 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
       const text = texts[hit.unit] ?? '';
       const before = text.slice(Math.max(0, from - CONTEXT_CHARS), from);
       const after = text.slice(to, to + CONTEXT_CHARS);
-      const vouched = mayVouchForWeakTitle(before, after);
+      // A verb that reads or cites vouches for a full title, not for a short main title.
+      const vouched = mayVouchForWeakTitle(before, after) || (hit.kind === 'full' && introducedByVerb(before));
       if (weak && !vouched && !named.has(hit.id)) continue;
       // (A word before that opens the line as a title, a chapter's `27:30`, does not run on.)
       const wordBefore = WORD_RIGHT_BEFORE.test(before) && !opensTitle(before.slice(before.lastIndexOf('\n') + 1));

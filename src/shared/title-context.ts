@@ -155,10 +155,19 @@ const WORD_BEFORE = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}
  * Sequence to Sequence ...`).
  */
 const YEAR = /^(?:19|20)\d{2}$/u;
+/**
+ * Authors as Google Scholar lists them, initials then the family name and a
+ * comma or dash (`… for Effective Model Updates M Yildirim, EC Gok, …`): the
+ * capital that follows the title is not more of it.
+ */
+const AUTHOR_INITIALS_AFTER = /^\s+\p{Lu}{1,3}\s+\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*\s*(?:,|\s[-–—]\s|…)/u;
+/** Or full names, a list of them: `… with linear models Ekin Akyürek, Dale Schuurmans, …` (a slide's flattened text). */
+const GIVEN_NAME = String.raw`\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)?`;
+const AUTHOR_NAMES_AFTER = new RegExp(String.raw`^\s+${GIVEN_NAME}\s+\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*,\s+${GIVEN_NAME}\s+\p{Lu}`, 'u');
 
 export function continuesAsTitle(before: string, after: string): boolean {
   const next = /^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?/u.exec(after);
-  if (next?.[1] && after[0] !== '\n') {
+  if (next?.[1] && after[0] !== '\n' && !AUTHOR_INITIALS_AFTER.test(after) && !AUTHOR_NAMES_AFTER.test(after)) {
     if (isCapitalised(next[1])) return true;
     // Up to two function words, then a capitalised word: `… for Speech`, `… in the Presence of …`;
     // not a year (`… in 2023 to win an argument`).
@@ -169,7 +178,8 @@ export function continuesAsTitle(before: string, after: string): boolean {
     }
   }
   const previous = WORD_BEFORE.exec(before);
-  if (previous?.[1] && isCapitalised(previous[1])) {
+  // (A bare number is a counter, `Paper 1`, `Week 3`, not a title's first word.)
+  if (previous?.[1] && isCapitalised(previous[1]) && !/^\d{1,2}$/u.test(previous[1])) {
     const opensSentence = /(?:^|[.!?:;"“(]\s*)$/u.test(before.slice(0, previous.index));
     if (!opensSentence) return true;
   }
@@ -269,7 +279,12 @@ const PAPER_BEFORE = new RegExp(
 const READ_OR_CITED_BEFORE = /(?:^|[^\p{L}\p{N}])(?:cit(?:e|es|ed|ing)|(?:re-?)?read(?:s|ing)?)\s+$/u;
 
 export function introducedAsPaper(before: string): boolean {
-  return PAPER_BEFORE.test(before) || READ_OR_CITED_BEFORE.test(before);
+  return PAPER_BEFORE.test(before);
+}
+
+/** Read or cited by a verb: enough for a full title (`citing Sequence to …`), not for a short main title (`read Order Matters recaps`). */
+export function introducedByVerb(before: string): boolean {
+  return READ_OR_CITED_BEFORE.test(before);
 }
 
 /**
@@ -278,7 +293,8 @@ export function introducedAsPaper(before: string): boolean {
  * (`the paper pointer networks are…`) it is prose.
  */
 function introducedAsTitle(hit: HitInContext): boolean {
-  if (!introducedAsPaper(hit.before) || !writtenAsTitle(hit.asWritten, hit.title)) return false;
+  const introduced = introducedAsPaper(hit.before) || (hit.kind === 'full' && introducedByVerb(hit.before));
+  if (!introduced || !writtenAsTitle(hit.asWritten, hit.title)) return false;
   if (!hit.distinctive && titleWordRightBefore(hit.before)) return false;
   return !continuesAsTitle(hit.before, hit.after) && !OTHER_SUBTITLE.test(hit.after);
 }
@@ -351,6 +367,8 @@ function glossedTerm(hit: HitInContext): boolean {
  */
 const COUNTED = /^\s*\((?!(?:19|20)\d{2}\))\d{1,4}\)/u;
 
+const COLON_AFTER = /^\s*:\s*\S/u;
+
 /** A subtitle right after a main title: a colon or spaced dash, then a capitalised word. */
 const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
 
@@ -396,6 +414,9 @@ export function acceptHit(hit: HitInContext): boolean {
   // A main title that goes on into a subtitle that is not its own names another paper
   // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
   if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
+  // A short main title before a colon and anything else is that other thing's title
+  // (`Order Matters: ninth season of our lecture series`).
+  if (hit.kind === 'main' && !hit.distinctive && COLON_AFTER.test(hit.after)) return false;
   // So does a generic full title that goes on into a title-cased subtitle.
   if (hit.kind === 'full' && !hit.distinctive && TITLE_CASED_SUBTITLE.test(hit.after)) return false;
   if (!hit.distinctive && namesTopic(hit)) return false;

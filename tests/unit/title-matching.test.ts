@@ -405,7 +405,13 @@ describe('precision rules', () => {
     ]);
     expect(marked('Jan 30 · Sequence to Sequence Learning with Neural Networks [pdf]')).toEqual([SEQ2SEQ]);
     expect(marked('2025-01-30 Sequence to Sequence Learning with Neural Networks')).toEqual([SEQ2SEQ]);
-    expect(marked('we met on Jan 30 Sequence to Sequence Learning with Neural Networks')).toEqual([]);
+    // Mid-sentence, a date's day is a number, not a title's first word; a capital after still runs on.
+    expect(marked('we met on Jan 30 Sequence to Sequence Learning with Neural Networks')).toEqual([SEQ2SEQ]);
+    expect(marked('we met on Jan 30 Sequence to Sequence Learning with Neural Networks Revisited')).toEqual([]);
+    expect(marked('Paper 1 What learning algorithm is in-context learning? Investigations with linear models Ekin Akyürek, Dale Schuurmans, ICLR 2023')).toEqual([ICL]);
+    expect(marked('[PDF] Continual Learning with Dynamic Sparse Training: Exploring Algorithms for Effective Model Updates M Yildirim, EC Gok - 2024')).toEqual([
+      'Continual Learning with Dynamic Sparse Training: Exploring Algorithms for Effective Model Updates',
+    ]);
   });
 
   it('does not take a generic title cited or introduced as part of a longer one, a count, or another paper', () => {
@@ -555,6 +561,12 @@ describe('precision rules', () => {
     const algoperf = 'Benchmarking Neural Network Training Algorithms';
     expect(marked(`something like ${algoperf} (the AlgoPerf paper), where you submit`)).toEqual([algoperf]);
     expect(marked(`something like ${algoperf} (the AlgoPerf benchmark), where you submit`)).toEqual([]);
+  });
+
+  it('does not take a short main title read by a verb or going on after a colon', () => {
+    expect(marked('You can also read Order Matters recaps on the blog.')).toEqual([]);
+    expect(marked('Order Matters: ninth season of our public lecture series')).toEqual([]);
+    expect(marked('Learning to Actively Learn: active-learning techniques for tutors')).toEqual([]);
   });
 
   it('does not take a generic title defined with its abbreviation for the paper', () => {
