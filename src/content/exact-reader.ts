@@ -250,7 +250,6 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       before: block.text.slice(candidate.lineStart, start),
       after: block.text.slice(end, lineEnd),
       wholeElement: element !== null,
-      wholeLink: element?.localName === 'a',
       // Only asked when the line alone does not decide (a DOM read).
       inElement: () => sidesInTitleElement(range, block),
       shownAfter: () => shownInShadowHostAfter(range),

@@ -24,6 +24,7 @@
  * Pure string logic, shared so unit tests can pin every rule.
  */
 import type { HitKind } from './title-scanner';
+import { CJK_LETTERS } from './tokenize';
 
 export interface HitInContext {
   kind: HitKind;
@@ -37,8 +38,6 @@ export interface HitInContext {
   after: string;
   /** The match is the whole text of a link or an emphasis/citation element. */
   wholeElement: boolean;
-  /** That element is a link (not emphasis: pages bold the words a reader searched for). */
-  wholeLink?: boolean;
   /**
    * The text before and after the match inside the innermost link or emphasis
    * holding it, if any: set off there, it stands as a title however the line
@@ -106,7 +105,7 @@ export function standsAlone(before: string, after: string): boolean {
 }
 
 /** Chinese, Japanese and Korean letters: text in these scripts does not run on into a Latin title. */
-const CJK = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}`;
+const CJK = CJK_LETTERS;
 const CJK_BEFORE = new RegExp(String.raw`[${CJK}]\s*$`, 'u');
 const CJK_AFTER = new RegExp(String.raw`^\s*[${CJK}]`, 'u');
 

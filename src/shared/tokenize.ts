@@ -49,7 +49,7 @@ function isDigit(code: number): boolean {
 }
 
 function isAsciiAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /** Raw tokens of `text` in [from, to): [start, end) pairs, joiners trimmed from the edges. */
@@ -99,8 +99,10 @@ function rawTokens(text: string, from: number, to: number): number[] {
  * word or particle after it (`Networks는`, `Learning을`, `Transformerの`): a
  * token with both scripts is read as one word per script.
  */
-const CJK_CHARS = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]+/gu;
-const HAS_CJK = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+/** Chinese, Japanese and Korean letters, as a character-class body (title-context.ts reads script changes with it too). */
+export const CJK_LETTERS = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}`;
+const CJK_CHARS = new RegExp(`[${CJK_LETTERS}]+`, 'gu');
+const HAS_CJK = new RegExp(`[${CJK_LETTERS}]`, 'u');
 const HAS_LATIN_OR_DIGIT = /[\p{sc=Latin}\p{N}]/u;
 
 function scriptParts(token: string): [number, string][] {
