@@ -10,6 +10,7 @@ import { MAX_UNIT_LENGTH } from '../shared/protocol';
 import { foldWords } from '../shared/spelling';
 import { tokenize, type Tokens } from '../shared/tokenize';
 import { TITLE_CARRIER_TAGS, type TextBlock } from './page-text';
+import { lazyRegExp } from '../shared/lazy-regexp';
 
 /** Lines up to this long are candidates whole: reference entries run to a few hundred characters. */
 const SHORT_LINE = 600;
@@ -34,8 +35,10 @@ const JOIN = String.raw`(?:[ \t\r\n\u00A0]+|[ \t]*[-‐‑–—:?,][ \t\r\n]*)`
  * each was quadratic (a 50,000-digit line took 7 s).
  */
 const RUN_START = String.raw`(?=[\p{Lu}\d])(?<![\p{Lu}\d][\p{L}\p{N}'’^$]*?)`;
-const TITLE_CASED_RUN = new RegExp(`${RUN_START}${CAPITALISED}(?:${JOIN}(?:${CAPITALISED}|${CONNECTOR}(?=${JOIN})))+`, 'gu');
+const TITLE_CASED_RUN = lazyRegExp(`${RUN_START}${CAPITALISED}(?:${JOIN}(?:${CAPITALISED}|${CONNECTOR}(?=${JOIN})))+`, 'gu');
 const MIN_RUN_CAPITALISED = 3;
+/** A word of the run that opens with a capital or digit, counted against MIN_RUN_CAPITALISED. */
+const CAPITALISED_WORD_START = lazyRegExp(String.raw`(?:^|[\s\-‐‑–—:?,])[\p{Lu}\d]`, 'gu');
 /** `the … paper` in prose (title-context.ts namedAsPaper): the text before the word is read, this far back. */
 const PAPER_WORD = /\s(?:paper|preprint)\b/giu;
 const NAMED_PAPER_LENGTH = 250;
@@ -134,8 +137,8 @@ function windowsOfLongLine(block: TextBlock, from: number, to: number): [number,
     const start = from + (match.index ?? 0) + 1;
     windows.push([start, start + (match[1]?.length ?? 0)]);
   }
-  for (const match of line.matchAll(TITLE_CASED_RUN)) {
-    const capitalised = match[0].match(/(?:^|[\s\-‐‑–—:?,])[\p{Lu}\d]/gu)?.length ?? 0;
+  for (const match of line.matchAll(TITLE_CASED_RUN())) {
+    const capitalised = match[0].match(CAPITALISED_WORD_START())?.length ?? 0;
     if (capitalised < MIN_RUN_CAPITALISED) continue;
     const start = from + (match.index ?? 0);
     windows.push([start, start + match[0].length]);

@@ -21,6 +21,7 @@
  * Shadow roots are not in innerText either; they are found and read as roots of
  * their own.
  */
+import { lazyRegExp } from '../shared/lazy-regexp';
 import { isInlineElement, isSkippedElement, shadowHostRightAfter } from './page-text';
 
 /** A subtree up to this many elements is read with one innerText call. */
@@ -351,7 +352,8 @@ function isSpace(code: number): boolean {
 }
 
 const ASCII_WORD = /[A-Za-z0-9]+/g;
-let unicodeWord: RegExp | null = null;
+/** Non-ASCII text needs Unicode letters, a pattern built only on pages that need it (lazy-regexp.ts). */
+const UNICODE_WORD = lazyRegExp(String.raw`[\p{L}\p{N}]+`, 'gu');
 
 /**
  * The words to find a span of a unit by: per line it touches, the longest word
@@ -365,8 +367,7 @@ export function locatorsOf(unit: Unit, from: number, to: number): { line: Line; 
     const end = Math.min(to, line.at + line.text.length);
     if (start >= end) continue;
     const text = line.text.slice(start - line.at, end - line.at);
-    // Non-ASCII text needs Unicode letters; compiling that pattern is saved for pages that need it.
-    const pattern = /[^\x00-\x7f]/.test(text) ? (unicodeWord ??= /[\p{L}\p{N}]+/gu) : ASCII_WORD;
+    const pattern = /[^\x00-\x7f]/.test(text) ? UNICODE_WORD() : ASCII_WORD;
     let word = '';
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) if (match[0].length > word.length) word = match[0];
@@ -479,8 +480,8 @@ function holdsLine(element: Element, line: string): boolean {
 }
 
 /** A letter or digit then a space at the end; a space then a letter or digit at the start (text with spacing collapsed). */
-let wordThenSpace: RegExp | null = null;
-let spaceThenWord: RegExp | null = null;
+const WORD_THEN_SPACE = lazyRegExp(String.raw`[\p{L}\p{N}] $`, 'u');
+const SPACE_THEN_WORD = lazyRegExp(String.raw`^ [\p{L}\p{N}]`, 'u');
 
 /**
  * Whether every occurrence of `title` (as the page rendered it, any case) in
@@ -496,8 +497,6 @@ export function liesOnlyInRunningText(place: Element, title: string): boolean {
   if (wanted === '') return false;
   const total = occurrences(collapseSpaces(place.textContent ?? '').toLowerCase(), wanted).length;
   if (total === 0) return false;
-  wordThenSpace ??= /[\p{L}\p{N}] $/u;
-  spaceThenWord ??= /^ [\p{L}\p{N}]/u;
   let runningOn = 0;
   const walker = (place.ownerDocument ?? document).createTreeWalker(place, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -507,7 +506,7 @@ export function liesOnlyInRunningText(place: Element, title: string): boolean {
     for (const at of occurrences(text, wanted)) {
       const before = text.slice(Math.max(0, at - 2), at);
       const after = text.slice(at + wanted.length, at + wanted.length + 2);
-      if (!wordThenSpace.test(before) && !spaceThenWord.test(after)) return false;
+      if (!WORD_THEN_SPACE().test(before) && !SPACE_THEN_WORD().test(after)) return false;
       // A citation element right after may set it off (`from Title<d-cite>` showing `[3]`).
       if (!/\S/.test(text.slice(at + wanted.length)) && shadowHostRightAfter(node)) return false;
       runningOn++;

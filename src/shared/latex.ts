@@ -5,6 +5,7 @@
  * (`\method{}`). No full TeX parser fits this job: the input is prose with a few
  * stray commands, and anything we do not recognise must survive as readable text.
  */
+import { lazyRegExp } from './lazy-regexp';
 
 /** Accent commands mapped to Unicode combining marks; the result is NFC-normalised. */
 const ACCENTS: Record<string, string> = {
@@ -67,7 +68,7 @@ const EXPLICIT_SPACE = /\\(?:[ ,;!]|\\)/g;
  * only between two words: `~5%` means "about". A run may end with one because
  * callers cut URLs out (`available~https://...`).
  */
-const TIE = /(?<=[\p{L}\p{N}.,;:)\]])~(?=[\p{L}\p{N}(\[]|$)/gu;
+const TIE = lazyRegExp(String.raw`(?<=[\p{L}\p{N}.,;:)\]])~(?=[\p{L}\p{N}(\[]|$)`, 'gu');
 
 function applyAccent(accent: string, letter: string): string {
   const mark = ACCENTS[accent];
@@ -94,7 +95,7 @@ export function latexToText(input: string): string {
     text = text.replace(DOTLESS, (_, l: string) => (l === 'i' ? 'ı' : 'ȷ'));
   }
   // Ties after accents, so `\~n` has already become `ñ`.
-  if (text.includes('~')) text = text.replace(TIE, ' ');
+  if (text.includes('~')) text = text.replace(TIE(), ' ');
   if (text.includes('\\')) {
     text = text.replace(EMPTY_ARG, (_, command: string, next: string) => (next ? `${command} ` : command));
     // Unwrap braced commands repeatedly so nested ones (\textbf{\emph{x}}) unwrap too.

@@ -6,6 +6,7 @@
  */
 import { hashToBase36 } from './hash';
 import { latexToText } from './latex';
+import { lazyRegExp } from './lazy-regexp';
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 /**
@@ -16,7 +17,7 @@ const APOSTROPHES = /['\u2018\u2019\u02BC\u0060\u00B4^]/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** Soft hyphens and zero-width characters vanish inside words (`contin\u00ADual`). */
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
-const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+const NOT_WORD = lazyRegExp(String.raw`[^\p{L}\p{N}]+`, 'gu');
 
 /**
  * The match key of a title: NFKC, LaTeX residue reduced to its letters, diacritics
@@ -38,7 +39,7 @@ export function normalizeTitle(title: string): string {
   text = text.toLowerCase();
   if (!ascii) text = text.replace(/ß/g, 'ss').replace(INVISIBLE, '');
   text = text.replace(APOSTROPHES, '');
-  return text.replace(NOT_WORD, ' ').trim();
+  return text.replace(NOT_WORD(), ' ').trim();
 }
 
 /**

@@ -25,6 +25,7 @@
  */
 import type { HitKind } from './title-scanner';
 import { CJK_LETTERS } from './tokenize';
+import { lazyRegExp } from './lazy-regexp';
 
 export interface HitInContext {
   kind: HitKind;
@@ -75,7 +76,7 @@ export function namesInFull(hit: { kind: HitKind; distinctive: boolean }): boole
  */
 /** Chinese and Japanese punctuation and brackets (`、。《》「」【】`), and the full-width forms (`：｜（）`). */
 const CJK_PUNCTUATION = String.raw`[\u3001-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]`;
-const OPENS_TITLE = new RegExp(
+const OPENS_TITLE = lazyRegExp(
   String.raw`(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3]|${CJK_PUNCTUATION}|\bet\s+al\.,)\s*$`,
   'u',
 );
@@ -97,7 +98,7 @@ const FUNCTION_WORDS = new Set(
 
 /** Whether the rest of the line before a match can open a title (`before` is line-local). */
 export function opensTitle(before: string): boolean {
-  return OPENS_TITLE.test(before) || TIMESTAMP_LEAD.test(before);
+  return OPENS_TITLE().test(before) || TIMESTAMP_LEAD.test(before);
 }
 
 export function standsAlone(before: string, after: string): boolean {
@@ -106,8 +107,8 @@ export function standsAlone(before: string, after: string): boolean {
 
 /** Chinese, Japanese and Korean letters: text in these scripts does not run on into a Latin title. */
 const CJK = CJK_LETTERS;
-const CJK_BEFORE = new RegExp(String.raw`[${CJK}]\s*$`, 'u');
-const CJK_AFTER = new RegExp(String.raw`^\s*[${CJK}]`, 'u');
+const CJK_BEFORE = lazyRegExp(String.raw`[${CJK}]\s*$`, 'u');
+const CJK_AFTER = lazyRegExp(String.raw`^\s*[${CJK}]`, 'u');
 
 /**
  * Set apart from Chinese, Japanese or Korean text on one side or both, and
@@ -118,23 +119,27 @@ const CJK_AFTER = new RegExp(String.raw`^\s*[${CJK}]`, 'u');
  * the word for paper.
  */
 export function betweenScripts(before: string, after: string): boolean {
-  const cjkBefore = CJK_BEFORE.test(before);
-  const cjkAfter = CJK_AFTER.test(after);
+  const cjkBefore = CJK_BEFORE().test(before);
+  const cjkAfter = CJK_AFTER().test(after);
   return (cjkBefore || cjkAfter) && (cjkBefore || opensTitle(before)) && (cjkAfter || CLOSES_TITLE.test(after));
 }
 
 /** An English gloss in brackets right after the Chinese term it translates: `神经网络中的持续学习（Continual Learning in Neural Networks）`. */
-const GLOSS_BEFORE = new RegExp(String.raw`[${CJK}]\s*[（(]\s*$`, 'u');
+const GLOSS_BEFORE = lazyRegExp(String.raw`[${CJK}]\s*[（(]\s*$`, 'u');
 const GLOSS_AFTER = /^\s*[）)]/u;
 
-const isCapitalised = (word: string) => /^[\p{Lu}\p{N}]/u.test(word);
+const CAPITALISED = lazyRegExp(String.raw`^[\p{Lu}\p{N}]`, 'u');
+const HAS_LETTER = lazyRegExp(String.raw`\p{L}`, 'u');
+const NOT_LETTER_OR_DIGIT = lazyRegExp(String.raw`[^\p{L}\p{N}]+`, 'gu');
+const isCapitalised = (word: string) => CAPITALISED().test(word);
+const lettersAndDigits = (text: string) => text.replace(NOT_LETTER_OR_DIGIT(), '');
 const isLowerCase = (text: string) => text === text.toLowerCase();
 
 /** Written as a title: exactly as the digest writes it, in title case, or in capitals. */
 export function writtenAsTitle(asWritten: string, title: string): boolean {
-  const letters = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '');
+  const letters = lettersAndDigits;
   if (letters(asWritten) === letters(title).slice(0, letters(asWritten).length)) return true;
-  if (/\p{L}/u.test(asWritten) && asWritten === asWritten.toUpperCase()) return true;
+  if (HAS_LETTER().test(asWritten) && asWritten === asWritten.toUpperCase()) return true;
   const content = asWritten.split(/[\s\-–—:]+/).filter((word) => word !== '' && !FUNCTION_WORDS.has(word.toLowerCase()));
   return content.length > 0 && content.filter(isCapitalised).length / content.length >= 0.75;
 }
@@ -144,7 +149,7 @@ export function writtenAsTitle(asWritten: string, title: string): boolean {
  * letter: retried at every letter of a long word it was quadratic (50k
  * letters: 2 s).
  */
-const WORD_BEFORE = /(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$/u;
+const WORD_BEFORE = lazyRegExp(String.raw`(?=[\p{L}\p{N}])(?<![\p{L}\p{N}][\p{L}\p{N}'’-]*?)([\p{L}\p{N}][\p{L}\p{N}'’-]*)\s+$`, 'u');
 
 /**
  * Whether the surrounding words look like more of a longer title: a capitalised
@@ -159,14 +164,17 @@ const YEAR = /^(?:19|20)\d{2}$/u;
  * comma or dash (`… for Effective Model Updates M Yildirim, EC Gok, …`): the
  * capital that follows the title is not more of it.
  */
-const AUTHOR_INITIALS_AFTER = /^\s+\p{Lu}{1,3}\s+\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*\s*(?:,|\s[-–—]\s|…)/u;
+const AUTHOR_INITIALS_AFTER = lazyRegExp(String.raw`^\s+\p{Lu}{1,3}\s+\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*\s*(?:,|\s[-–—]\s|…)`, 'u');
 /** Or full names, a list of them: `… with linear models Ekin Akyürek, Dale Schuurmans, …` (a slide's flattened text). */
 const GIVEN_NAME = String.raw`\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)?`;
-const AUTHOR_NAMES_AFTER = new RegExp(String.raw`^\s+${GIVEN_NAME}\s+\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*,\s+${GIVEN_NAME}\s+\p{Lu}`, 'u');
+const AUTHOR_NAMES_AFTER = lazyRegExp(String.raw`^\s+${GIVEN_NAME}\s+\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*,\s+${GIVEN_NAME}\s+\p{Lu}`, 'u');
+
+/** The next three words after a match. */
+const WORDS_AFTER = lazyRegExp(String.raw`^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?`, 'u');
 
 export function continuesAsTitle(before: string, after: string): boolean {
-  const next = /^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?/u.exec(after);
-  if (next?.[1] && after[0] !== '\n' && !AUTHOR_INITIALS_AFTER.test(after) && !AUTHOR_NAMES_AFTER.test(after)) {
+  const next = WORDS_AFTER().exec(after);
+  if (next?.[1] && after[0] !== '\n' && !AUTHOR_INITIALS_AFTER().test(after) && !AUTHOR_NAMES_AFTER().test(after)) {
     if (isCapitalised(next[1])) return true;
     // Up to two function words, then a capitalised word: `… for Speech`, `… in the Presence of …`;
     // not a year (`… in 2023 to win an argument`).
@@ -176,7 +184,7 @@ export function continuesAsTitle(before: string, after: string): boolean {
       if (FUNCTION_WORDS.has(next[2].toLowerCase()) && next[3] && titleWord(next[3])) return true;
     }
   }
-  const previous = WORD_BEFORE.exec(before);
+  const previous = WORD_BEFORE().exec(before);
   // (A bare number is a counter, `Paper 1`, `Week 3`, not a title's first word.)
   if (previous?.[1] && isCapitalised(previous[1]) && !/^\d{1,2}$/u.test(previous[1])) {
     const opensSentence = /(?:^|[.!?:;"“(]\s*)$/u.test(before.slice(0, previous.index));
@@ -192,7 +200,7 @@ export function continuesAsTitle(before: string, after: string): boolean {
  * makes a title, where a sentence's first word can be the title's own.
  */
 function titleWordRightBefore(before: string): boolean {
-  const previous = WORD_BEFORE.exec(before);
+  const previous = WORD_BEFORE().exec(before);
   const word = previous?.[1];
   if (word === undefined || !isCapitalised(word)) return false;
   // A sentence may open with a function word, a determiner or a verb (`Following Pointer
@@ -222,11 +230,11 @@ const NAME = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:(?:[-'’]\\p{Lu}?|\\p{Lu})\\p
  * 2023`; not `, Summer 2024`).
  */
 const NUMBERED_OR_DATED = new RegExp(String.raw`^\s*(?:\([^()]{0,80}\b(?:19|20)\d{2}[a-z]?\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])`, 'u');
-const AUTHORS_IN_BRACKETS = new RegExp(
+const AUTHORS_IN_BRACKETS = lazyRegExp(
   String.raw`^\s*\(${NAME}(?:\s+et\s+al\.?|(?:\s*,\s*${NAME}){2,12}\s*(?:,\s*)?(?:&|and)\s+${NAME}|(?:\s*,\s*${NAME}){3,12})\)`,
   'u',
 );
-const AUTHORS_AND_YEAR = new RegExp(String.raw`^\s*,\s*${NAME}(?:\s+et\s+al\.?|\s+(?:&|and)\s+${NAME}),?\s+\(?(?:19|20)\d{2}[a-z]?\b`, 'u');
+const AUTHORS_AND_YEAR = lazyRegExp(String.raw`^\s*,\s*${NAME}(?:\s+et\s+al\.?|\s+(?:&|and)\s+${NAME}),?\s+\(?(?:19|20)\d{2}[a-z]?\b`, 'u');
 const CITATION_OPENING = /^\s*([(,[])/;
 
 export function citedRightAfter(after: string): boolean {
@@ -235,8 +243,8 @@ export function citedRightAfter(after: string): boolean {
   // times over Unicode letter classes, takes V8 a few ms to compile on first use.
   const opening = CITATION_OPENING.exec(after)?.[1];
   if (opening === undefined) return false;
-  if (opening === ',') return AUTHORS_AND_YEAR.test(after);
-  return NUMBERED_OR_DATED.test(after) || (opening === '(' && AUTHORS_IN_BRACKETS.test(after));
+  if (opening === ',') return AUTHORS_AND_YEAR().test(after);
+  return NUMBERED_OR_DATED.test(after) || (opening === '(' && AUTHORS_IN_BRACKETS().test(after));
 }
 
 /**
@@ -247,7 +255,7 @@ export function citedRightAfter(after: string): boolean {
  * …`, `the NeurIPS …` (not any adjective: `the recurrent Pointer Networks
  * paper` may name a longer title).
  */
-const THE_BEFORE = /(?:^|[^\p{L}\p{N}])[Tt]he\s+(?:(?:original|first|famous|seminal|classic|well-known|influential|landmark|same|(?:19|20)\d{2}|\p{Lu}[\p{L}]*\p{Lu}\p{L}*(?:['’]?\d{2,4})?)\s+){0,2}$/u;
+const THE_BEFORE = lazyRegExp(String.raw`(?:^|[^\p{L}\p{N}])[Tt]he\s+(?:(?:original|first|famous|seminal|classic|well-known|influential|landmark|same|(?:19|20)\d{2}|\p{Lu}[\p{L}]*\p{Lu}\p{L}*(?:['’]?\d{2,4})?)\s+){0,2}$`, 'u');
 /** Not where `paper` is a verb or names a venue's part: `paper over`, `the … paper track`. */
 const PAPER_AFTER = /^\s+(?:paper|preprint)\b(?!\s+(?:over|track|session|deadline|award|submissions?)\b)/iu;
 /** Chinese, Japanese and Korean put the word for paper right after the title: `… 论文复现`, `… の論文`, `… 논문`, `… 那篇` (that paper). */
@@ -258,7 +266,7 @@ const CJK_PAPER_AFTER = new RegExp(String.raw`^\s*(?:の?(?:${CJK_PAPER})|那篇
 const PAPER_REMARK_AFTER = /^\s*\((?:the|an?|our|their|his|her)\s+(?:[^()\s]+\s+){0,3}(?:paper|preprint)\)/iu;
 
 export function namedAsPaper(before: string, after: string): boolean {
-  return (THE_BEFORE.test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after) || PAPER_REMARK_AFTER.test(after);
+  return (THE_BEFORE().test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after) || PAPER_REMARK_AFTER.test(after);
 }
 
 /**
@@ -269,21 +277,21 @@ export function namedAsPaper(before: string, after: string): boolean {
  * with Neural Networks in 2023`, `We read Symbolic Discovery of …`; still only
  * written as a title (introducedAsTitle), so `we read pointer networks` is prose.
  */
-const PAPER_BEFORE = new RegExp(
+const PAPER_BEFORE = lazyRegExp(
   String.raw`(?:(?:^|[^\p{L}\p{N}])(?<!white[\s-]+)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:${CJK_PAPER})\s*)$`,
   'iu',
 );
 
 /** In lower case only: a capitalised `Reading` may open a longer title (`Reading Order Matters …`). */
-const READ_OR_CITED_BEFORE = /(?:^|[^\p{L}\p{N}])(?:cit(?:e|es|ed|ing)|(?:re-?)?read(?:s|ing)?)\s+$/u;
+const READ_OR_CITED_BEFORE = lazyRegExp(String.raw`(?:^|[^\p{L}\p{N}])(?:cit(?:e|es|ed|ing)|(?:re-?)?read(?:s|ing)?)\s+$`, 'u');
 
 export function introducedAsPaper(before: string): boolean {
-  return PAPER_BEFORE.test(before);
+  return PAPER_BEFORE().test(before);
 }
 
 /** Read or cited by a verb: enough for a full title (`citing Sequence to …`), not for a short main title (`read Order Matters recaps`). */
 export function introducedByVerb(before: string): boolean {
-  return READ_OR_CITED_BEFORE.test(before);
+  return READ_OR_CITED_BEFORE().test(before);
 }
 
 /**
@@ -295,7 +303,7 @@ function introducedAsTitle(hit: HitInContext): boolean {
   const introduced = introducedAsPaper(hit.before) || (hit.kind === 'full' && introducedByVerb(hit.before));
   if (!introduced || !writtenAsTitle(hit.asWritten, hit.title)) return false;
   if (!hit.distinctive && titleWordRightBefore(hit.before)) return false;
-  return !continuesAsTitle(hit.before, hit.after) && !OTHER_SUBTITLE.test(hit.after);
+  return !continuesAsTitle(hit.before, hit.after) && !OTHER_SUBTITLE().test(hit.after);
 }
 
 /**
@@ -345,18 +353,18 @@ function standsAloneInElement(hit: HitInContext): boolean {
  * is a learning problem`, `Pointer Networks (Ptr-Nets) are a neural
  * architecture`. The words name the idea, not the paper.
  */
-const DEFINES_TERM = /^\s*\([\p{Lu}][\p{L}\p{N}-]{0,15}\)\s+(?:is|are|was|were|refers?|denotes?|describes?)\b/u;
+const DEFINES_TERM = lazyRegExp(String.raw`^\s*\([\p{Lu}][\p{L}\p{N}-]{0,15}\)\s+(?:is|are|was|were|refers?|denotes?|describes?)\b`, 'u');
 /**
  * The same in any language: opening a sentence, a remark in brackets, then the
  * sentence goes on in lower case with its verb (`Pointer Networks (deutsch
  * etwa Zeiger-Netze) verwenden …`), not with a function word (`… (spotlight!)
  * and On the …`). A citation in the brackets (a year, authors) is not a remark.
  */
-const GLOSSED_TERM = /^\s*\((?![^()]*\b(?:19|20)\d{2}\b)[^()]{1,60}\)\s+(\p{Ll}+)/u;
+const GLOSSED_TERM = lazyRegExp(String.raw`^\s*\((?![^()]*\b(?:19|20)\d{2}\b)[^()]{1,60}\)\s+(\p{Ll}+)`, 'u');
 const OPENS_SENTENCE = /(?:^|[.!?])\s*$/u;
 
 function glossedTerm(hit: HitInContext): boolean {
-  const word = GLOSSED_TERM.exec(hit.after)?.[1];
+  const word = GLOSSED_TERM().exec(hit.after)?.[1];
   return word !== undefined && !FUNCTION_WORDS.has(word) && OPENS_SENTENCE.test(hit.before) && !citedRightAfter(hit.after);
 }
 
@@ -369,7 +377,7 @@ const COUNTED = /^\s*\((?!(?:19|20)\d{2}\))\d{1,4}\)/u;
 const COLON_AFTER = /^\s*:\s*\S/u;
 
 /** A subtitle right after a main title: a colon or spaced dash, then a capitalised word. */
-const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
+const OTHER_SUBTITLE = lazyRegExp(String.raw`^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]`, 'u');
 
 /**
  * A course's number right before or in brackets right after: `CS 339C:
@@ -377,12 +385,12 @@ const OTHER_SUBTITLE = /^\s*(?::|\s[-–—]{1,2})\s+[\p{Lu}\p{N}]/u;
  * not a year: `CSC 2541`), so `ICLR 2016: Order Matters` stays a venue and year.
  */
 const COURSE_NUMBER = String.raw`\p{Lu}{2,5}\s?(?!(?:19|20)\d{2}\b)\d{3,4}[A-Z]?`;
-const COURSE_BEFORE = new RegExp(String.raw`(?:^|[^\p{L}\p{N}])${COURSE_NUMBER}\s*[:.\-–—]?\s*$`, 'u');
-const COURSE_AFTER = new RegExp(String.raw`^\s*\(${COURSE_NUMBER}\)`, 'u');
+const COURSE_BEFORE = lazyRegExp(String.raw`(?:^|[^\p{L}\p{N}])${COURSE_NUMBER}\s*[:.\-–—]?\s*$`, 'u');
+const COURSE_AFTER = lazyRegExp(String.raw`^\s*\(${COURSE_NUMBER}\)`, 'u');
 
 /** A course named by a paper's generic title or its main title: the course, not the paper. */
 export function namesCourse(before: string, after: string): boolean {
-  return COURSE_BEFORE.test(before) || COURSE_AFTER.test(after);
+  return COURSE_BEFORE().test(before) || COURSE_AFTER().test(after);
 }
 
 /**
@@ -390,7 +398,7 @@ export function namesCourse(before: string, after: string): boolean {
  * Learning in Neural Networks: Theory Meets Practice` is a workshop's longer
  * title. (Not `Pointer Networks: Vinyals, Fortunato …`, a note's authors.)
  */
-const TITLE_CASED_SUBTITLE = /^\s*:\s+\p{Lu}\p{L}*\s+\p{Lu}/u;
+const TITLE_CASED_SUBTITLE = lazyRegExp(String.raw`^\s*:\s+\p{Lu}\p{L}*\s+\p{Lu}`, 'u');
 
 /**
  * A generic phrase that names the idea or a topic, not the paper: defined with
@@ -400,9 +408,9 @@ const TITLE_CASED_SUBTITLE = /^\s*:\s+\p{Lu}\p{L}*\s+\p{Lu}/u;
  */
 function namesTopic(hit: HitInContext): boolean {
   return (
-    DEFINES_TERM.test(hit.after) ||
+    DEFINES_TERM().test(hit.after) ||
     glossedTerm(hit) ||
-    (GLOSS_BEFORE.test(hit.before) && GLOSS_AFTER.test(hit.after)) ||
+    (GLOSS_BEFORE().test(hit.before) && GLOSS_AFTER.test(hit.after)) ||
     COUNTED.test(hit.after)
   );
 }
@@ -412,12 +420,12 @@ export function acceptHit(hit: HitInContext): boolean {
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
   // A main title that goes on into a subtitle that is not its own names another paper
   // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
-  if (hit.kind === 'main' && OTHER_SUBTITLE.test(hit.after)) return false;
+  if (hit.kind === 'main' && OTHER_SUBTITLE().test(hit.after)) return false;
   // A short main title before a colon and anything else is that other thing's title
   // (`Order Matters: ninth season of our lecture series`).
   if (hit.kind === 'main' && !hit.distinctive && COLON_AFTER.test(hit.after)) return false;
   // So does a generic full title that goes on into a title-cased subtitle.
-  if (hit.kind === 'full' && !hit.distinctive && TITLE_CASED_SUBTITLE.test(hit.after)) return false;
+  if (hit.kind === 'full' && !hit.distinctive && TITLE_CASED_SUBTITLE().test(hit.after)) return false;
   if (!hit.distinctive && namesTopic(hit)) return false;
   // A course number beside a generic or short title: a catalogue's course (`CS 246R: Relational Deep Learning`).
   if ((!hit.distinctive || hit.kind !== 'full') && namesCourse(hit.before, hit.after)) return false;
@@ -454,9 +462,9 @@ export function acceptHit(hit: HitInContext): boolean {
  * name vouches for the rest, however the subtitle is cased. A name is a first
  * word with two capitals or a capital and a digit (not `A`, `Learning`).
  */
+const COINED_NAME = lazyRegExp(String.raw`\p{Lu}.*(?:\p{Lu}|\d)`, 'u');
 function opensWithItsName(hit: HitInContext): boolean {
   const name = /^[^\s:]+/u.exec(hit.title)?.[0] ?? '';
-  if (!/\p{Lu}.*(?:\p{Lu}|\d)/u.test(name)) return false;
-  const letters = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, '');
-  return letters(hit.asWritten).startsWith(letters(name));
+  if (!COINED_NAME().test(name)) return false;
+  return lettersAndDigits(hit.asWritten).startsWith(lettersAndDigits(name));
 }

@@ -9,6 +9,7 @@
  */
 import { normalizeTitle } from './normalize';
 import { foldWord } from './spelling';
+import { lazyRegExp } from './lazy-regexp';
 
 export interface Tokens {
   /** Normalised words (lower case, no punctuation, digits kept). */
@@ -35,8 +36,8 @@ const ELLIPSIS = /\.\.\.|\u2026/;
 const EMPTY_CARET = /^\^\{\}\s?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e\t\n\r]*$/;
 /** A raw token outside ASCII: letters, digits, marks and in-word joiners (plus TeX when present). */
-const UNICODE_TOKEN = /[\p{L}\p{N}\p{M}'`^$\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
-const UNICODE_TEX_TOKEN = /[\p{L}\p{N}\p{M}'`^$\\{}\u2018\u2019\u02BC\u00B4\u00AD\u200B-\u200D\u2060\uFEFF]+/gu;
+const UNICODE_TOKEN = lazyRegExp("[\\p{L}\\p{N}\\p{M}'`^$\\u2018\\u2019\\u02BC\\u00B4\\u00AD\\u200B-\\u200D\\u2060\\uFEFF]+", 'gu');
+const UNICODE_TEX_TOKEN = lazyRegExp("[\\p{L}\\p{N}\\p{M}'`^$\\\\{}\\u2018\\u2019\\u02BC\\u00B4\\u00AD\\u200B-\\u200D\\u2060\\uFEFF]+", 'gu');
 /** Joiners, TeX braces and invisible marks, trimmed from a token's edges. */
 const EDGE_JOINER = "['`^$\\u2018\\u2019\\u02BC\\u00B4{}\\u00AD\\u200B-\\u200D\\u2060\\uFEFF]";
 const LEADING_JOINERS = new RegExp(`^${EDGE_JOINER}*`);
@@ -77,7 +78,7 @@ function rawTokens(text: string, from: number, to: number): number[] {
     if (start >= 0) spans.push(start, to);
     return spans;
   }
-  const pattern = slice.includes('\\') ? UNICODE_TEX_TOKEN : UNICODE_TOKEN;
+  const pattern = slice.includes('\\') ? UNICODE_TEX_TOKEN() : UNICODE_TOKEN();
   pattern.lastIndex = 0;
   for (const match of slice.matchAll(pattern)) {
     const at = from + (match.index ?? 0);
@@ -101,15 +102,15 @@ function rawTokens(text: string, from: number, to: number): number[] {
  */
 /** Chinese, Japanese and Korean letters, as a character-class body (title-context.ts reads script changes with it too). */
 export const CJK_LETTERS = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}`;
-const CJK_CHARS = new RegExp(`[${CJK_LETTERS}]+`, 'gu');
-const HAS_CJK = new RegExp(`[${CJK_LETTERS}]`, 'u');
-const HAS_LATIN_OR_DIGIT = /[\p{sc=Latin}\p{N}]/u;
+const CJK_CHARS = lazyRegExp(`[${CJK_LETTERS}]+`, 'gu');
+const HAS_CJK = lazyRegExp(`[${CJK_LETTERS}]`, 'u');
+const HAS_LATIN_OR_DIGIT = lazyRegExp(String.raw`[\p{sc=Latin}\p{N}]`, 'u');
 
 function scriptParts(token: string): [number, string][] {
-  if (!HAS_CJK.test(token) || !HAS_LATIN_OR_DIGIT.test(token)) return [[0, token]];
+  if (!HAS_CJK().test(token) || !HAS_LATIN_OR_DIGIT().test(token)) return [[0, token]];
   const parts: [number, string][] = [];
   let last = 0;
-  for (const match of token.matchAll(CJK_CHARS)) {
+  for (const match of token.matchAll(CJK_CHARS())) {
     const start = match.index ?? 0;
     if (start > last) parts.push([last, token.slice(last, start)]);
     parts.push([start, match[0]]);
@@ -124,8 +125,9 @@ function scriptParts(token: string): [number, string][] {
  * gives an inline MathML superscript or subscript (`E<math>…2…</math>-LLM` reads
  * `E\n2\n-LLM`). The digits may belong to the word before them (`E2`).
  */
+const LETTER_DIGIT_OR_SPACE = lazyRegExp(String.raw`[\p{L}\p{N} ]`, 'u');
 function isSuperscriptLine(text: string, start: number, end: number): boolean {
-  return end - start <= 2 && /^\d+$/.test(text.slice(start, end)) && (end === text.length || !/[\p{L}\p{N} ]/u.test(text[end] as string));
+  return end - start <= 2 && /^\d+$/.test(text.slice(start, end)) && (end === text.length || !LETTER_DIGIT_OR_SPACE().test(text[end] as string));
 }
 
 /**
