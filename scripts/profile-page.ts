@@ -48,7 +48,7 @@ function selfTimes(events: TraceEvent[], pageUrl: string, callersOf: string | nu
   const profiles = new Set(events.filter((e) => e.name === 'Profile' && e.pid === commit.pid && e.tid === commit.tid).map((e) => e.id));
   for (const event of events) {
     if (event.name !== 'ProfileChunk' || event.pid !== commit.pid || !profiles.has(event.id)) continue;
-    const data = event.args?.data as { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } | undefined;
+    const data = event.args?.data as { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[]; lines?: number[] } | undefined;
     for (const node of data?.cpuProfile?.nodes ?? []) nodes.set(`${event.id}:${node.id}`, node);
     const samples = data?.cpuProfile?.samples ?? [];
     const deltas = data?.timeDeltas ?? [];
@@ -58,6 +58,12 @@ function selfTimes(events: TraceEvent[], pageUrl: string, callersOf: string | nu
       const key = keyOf(node);
       // A sample's delta is the time since the previous one: charge it to this sample.
       times.set(key, (times.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+      const line = data?.lines?.[i];
+      if (callersOf && line !== undefined && key.includes(callersOf)) {
+        // The same time again by the source line the sample was in (what in a function costs).
+        const entry = `  ${key.split(' ')[0]} line ${line}`;
+        times.set(entry, (times.get(entry) ?? 0) + (deltas[i] ?? 0) / 1000);
+      }
       if (callersOf && key.includes(callersOf)) {
         // --callers: the same time again under the chain of callers, to tell who runs a native getter.
         const chain: string[] = [];
