@@ -13,6 +13,7 @@ import type { ScanHit, ScanUnit } from './title-scanner';
 import { MAX_RENDERED_LENGTH, SPAN_ANYWHERE, SPAN_UNLESS_RUNNING_TEXT } from './protocol';
 import { betweenScripts, introducedByVerb, mayVouchForWeakTitle, namesInFull, opensTitle } from './title-context';
 import { tokenize, type Tokens } from './tokenize';
+import { lazyRegExp } from './lazy-regexp';
 
 /**
  * Words of one rendered text past which the rest is dropped: as many as it may
@@ -45,8 +46,8 @@ function capWords(tokens: Tokens, max: number): Tokens {
 const CONTEXT_CHARS = 120;
 
 /** A word, then spaces on the same line, right before a match; and the same right after it. */
-const WORD_RIGHT_BEFORE = /[\p{L}\p{N}][^\S\n]+$/u;
-const WORD_RIGHT_AFTER = /^[^\S\n]+[\p{L}\p{N}]/u;
+const WORD_RIGHT_BEFORE = lazyRegExp(String.raw`[\p{L}\p{N}][^\S\n]+$`, 'u');
+const WORD_RIGHT_AFTER = lazyRegExp(String.raw`^[^\S\n]+[\p{L}\p{N}]`, 'u');
 
 /**
  * Hits as flat [text index, from, to, flag] character ranges: SPAN_STRIDE
@@ -85,10 +86,10 @@ export function spansOf(hits: readonly ScanHit[], tokens: readonly Tokens[], tex
       const vouched = mayVouchForWeakTitle(before, after) || (hit.kind === 'full' && introducedByVerb(before));
       if (weak && !vouched && !named.has(hit.id)) continue;
       // (A word before that opens the line as a title, a chapter's `27:30`, does not run on.)
-      const wordBefore = WORD_RIGHT_BEFORE.test(before) && !opensTitle(before.slice(before.lastIndexOf('\n') + 1));
+      const wordBefore = WORD_RIGHT_BEFORE().test(before) && !opensTitle(before.slice(before.lastIndexOf('\n') + 1));
       // (Nor does a distinctive title set apart from Chinese, Japanese or Korean text.)
       const apartFromScript = hit.distinctive && betweenScripts(before, after);
-      if (!vouched && !apartFromScript && (wordBefore || WORD_RIGHT_AFTER.test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;
+      if (!vouched && !apartFromScript && (wordBefore || WORD_RIGHT_AFTER().test(after))) flag = SPAN_UNLESS_RUNNING_TEXT;
     }
     spans.push(hit.unit, from, to, flag);
   }

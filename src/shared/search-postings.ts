@@ -1,3 +1,4 @@
+import { lazyRegExp } from './lazy-regexp';
 /**
  * The search index as the extension packages it: written at build time by
  * src/shared/search-indexer.ts (from scripts/vite-digest-plugin.ts), read by the
@@ -74,9 +75,9 @@ export function normalizeTerm(term: string): string {
   return term.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+const WORD = lazyRegExp(String.raw`[\p{L}\p{N}]+`, 'gu');
 
 /** Words of a text as the index sees them: runs of letters and digits, normalised. */
 export function wordsOf(text: string): string[] {
-  return (text.match(WORD) ?? []).map(normalizeTerm).filter((w) => w !== '');
+  return (text.match(WORD()) ?? []).map(normalizeTerm).filter((w) => w !== '');
 }

@@ -41,6 +41,7 @@ import {
   type SearchMeta,
   type Slots,
 } from './search-postings';
+import { lazyRegExp } from './lazy-regexp';
 
 export { SEARCH_DIR, normalizeTerm, wordsOf } from './search-postings';
 
@@ -65,13 +66,16 @@ export function normalizePhrase(text: string): string {
   return wordsOf(text).join(' ');
 }
 
+/** Hyphenated words as typed, a trailing hyphen too (`in-cont`, `few-shot-`). */
+const HYPHENATED_COMPOUND = lazyRegExp(String.raw`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+-?`, 'gu');
+
 export function parseQuery(query: string): ParsedQuery {
   const phrases: string[] = [];
   for (const match of query.matchAll(/"([^"]*)"/g)) {
     const phrase = normalizePhrase(match[1] ?? '');
     if (phrase) phrases.push(phrase);
   }
-  const compounds = (query.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+-?/gu) ?? []).map(normalizeTerm);
+  const compounds = (query.match(HYPHENATED_COMPOUND()) ?? []).map(normalizeTerm);
   return { words: wordsOf(query.replace(/"/g, ' ')), phrases, compounds };
 }
 
@@ -880,7 +884,7 @@ export interface TextSegment {
   mark: boolean;
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
+const WORD = lazyRegExp(String.raw`[\p{L}\p{N}]+`, 'gu');
 
 /**
  * Splits `text` into plain and highlighted segments: a word is highlighted when
@@ -898,7 +902,7 @@ export function highlight(text: string, terms: readonly string[], words: readonl
     if (prev && prev.mark === mark) prev.text += piece;
     else segments.push({ text: piece, mark });
   };
-  for (const match of text.matchAll(WORD)) {
+  for (const match of text.matchAll(WORD())) {
     const word = normalizeTerm(match[0]);
     const start = match.index ?? 0;
     const hit = exact.has(word) || prefixes.some((p) => word.startsWith(p));

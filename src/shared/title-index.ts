@@ -15,6 +15,7 @@
  */
 import { cyrb53 } from './hash';
 import { foldWords } from './spelling';
+import { lazyRegExp } from './lazy-regexp';
 
 /** Bump when the key entries or signatures change: the worker then reloads the digest. */
 export const TITLE_INDEX_FORMAT = 7;
@@ -80,12 +81,17 @@ const COINED_DISTINCTIVE_WORDS = 3;
  * acronym of two or more capitals (`LLM`, `CODA`). Judged on the title as written,
  * so an all-caps title has none.
  */
+const HAS_LETTER = lazyRegExp(String.raw`\p{L}`, 'u');
+const HAS_DIGIT = lazyRegExp(String.raw`\p{N}`, 'u');
+const HAS_LOWER = lazyRegExp(String.raw`\p{Ll}`, 'u');
+const LOWER_THEN_UPPER = lazyRegExp(String.raw`\p{Ll}\p{Lu}`, 'u');
+const TWO_CAPITALS = lazyRegExp(String.raw`\p{Lu}.*\p{Lu}`, 'u');
 export function hasCoinedToken(title: string): boolean {
   if (title === title.toUpperCase()) return false;
   for (const piece of title.split(/[\s\-–—:/]+/)) {
-    if (/\p{L}/u.test(piece) && /\p{N}/u.test(piece)) return true;
-    if (/\p{Ll}\p{Lu}/u.test(piece)) return true;
-    if (/\p{Lu}.*\p{Lu}/u.test(piece)) return true;
+    if (HAS_LETTER().test(piece) && HAS_DIGIT().test(piece)) return true;
+    if (LOWER_THEN_UPPER().test(piece)) return true;
+    if (TWO_CAPITALS().test(piece)) return true;
   }
   return false;
 }
@@ -104,7 +110,7 @@ export function isDistinctive(key: string, asWritten: string): boolean {
 }
 
 /** Ordinary words, no name: some lower case (not `E^2-LLM`), no coined token (not `CODA-Prompt`). */
-const isPlainWords = (text: string): boolean => /\p{Ll}/u.test(text) && !hasCoinedToken(text);
+const isPlainWords = (text: string): boolean => HAS_LOWER().test(text) && !hasCoinedToken(text);
 
 /**
  * Separators between a main title and its subtitle: a colon, a spaced dash

@@ -12,6 +12,7 @@
  */
 import { foldWord } from './spelling';
 import { KEY_FULL, SIGNATURE_WORDS, mainTitleOf, SKIP_SHIFTS, foldSignature, skipSignature, toleratesTypo, wordHash, type KeyEntry } from './title-index';
+import { lazyRegExp } from './lazy-regexp';
 
 /** One candidate text as the page sends it. */
 export interface ScanUnit {
@@ -45,11 +46,13 @@ export const MIN_TRUNCATED_WORDS = 5;
  */
 const MIN_TRUNCATED_WORDS_INTO_SUBTITLE = 4;
 
+const NOT_LETTER_OR_DIGIT = lazyRegExp(String.raw`[^\p{L}\p{N}]+`, 'u');
+
 /** Whether `matched` words of a title reach two words into its subtitle (counted roughly: more words, never fewer). */
 function reachesIntoSubtitle(title: string, matched: number): boolean {
   const main = mainTitleOf(title);
   if (main === null) return false;
-  const mainWords = main.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '').length;
+  const mainWords = main.split(NOT_LETTER_OR_DIGIT()).filter((word) => word !== '').length;
   return matched >= mainWords + 2;
 }
 

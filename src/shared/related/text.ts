@@ -17,6 +17,7 @@
  *   reason.
  * - No dependency lands in the extension bundle for a few hundred lines.
  */
+import { lazyRegExp } from '../lazy-regexp';
 
 /** English function words (close to the common IR lists: articles, pronouns, auxiliaries, prepositions). */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
@@ -94,10 +95,10 @@ const BOUND_PREFIXES = new Set(['pre', 're', 'non', 'co', 'un', 'de', 'sub', 'an
  * side of `.`, `,`, `;`, `:`, brackets, quotes or a spaced dash never form a
  * bigram). Apostrophes and hyphens stay inside a word and are handled after.
  */
-const SCAN = /([\p{L}\p{N}]+(?:['\u2019-][\p{L}\p{N}]+)*)|[.,;:!?()[\]{}"\u201c\u201d]|\s[-\u2013\u2014]+\s|--/gu;
+const SCAN = lazyRegExp(String.raw`([\p{L}\p{N}]+(?:['\u2019-][\p{L}\p{N}]+)*)|[.,;:!?()[\]{}"\u201c\u201d]|\s[-\u2013\u2014]+\s|--`, 'gu');
 const URL = /\b(?:https?:\/\/|www\.)\S+|\b[\w-]+\.(?:com|org|io|net)\/\S*/gi;
 const MAY_HAVE_URL = /https?:|www\.|\.(?:com|org|io|net)\//i;
-const HAS_LETTER = /\p{L}/u;
+const HAS_LETTER = lazyRegExp(String.raw`\p{L}`, 'u');
 const VOWEL = /[aeiouy]/;
 
 /**
@@ -186,7 +187,7 @@ export class Tokenizer {
     const lower = raw.toLowerCase();
     const content =
       lower.length >= 2 &&
-      HAS_LETTER.test(lower) &&
+      HAS_LETTER().test(lower) &&
       !ENGLISH_STOPWORDS.has(lower) &&
       !(this.options.scholarlyStopwords && isScholarlyStopword(lower));
     let id = -1;
@@ -233,7 +234,7 @@ export class Tokenizer {
     const clean = MAY_HAVE_URL.test(text) ? text.replace(URL, ' . ') : text;
     let previous = -1;
     let previousRaw = '';
-    for (const match of clean.matchAll(SCAN)) {
+    for (const match of clean.matchAll(SCAN())) {
       const word = match[1];
       if (word === undefined) {
         previous = -1;
