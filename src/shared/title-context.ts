@@ -137,8 +137,8 @@ const isLowerCase = (text: string) => text === text.toLowerCase();
 
 /** Written as a title: exactly as the digest writes it, in title case, or in capitals. */
 export function writtenAsTitle(asWritten: string, title: string): boolean {
-  const letters = lettersAndDigits;
-  if (letters(asWritten) === letters(title).slice(0, letters(asWritten).length)) return true;
+  const written = lettersAndDigits(asWritten);
+  if (written === lettersAndDigits(title).slice(0, written.length)) return true;
   if (HAS_LETTER().test(asWritten) && asWritten === asWritten.toUpperCase()) return true;
   const content = asWritten.split(/[\s\-–—:]+/).filter((word) => word !== '' && !FUNCTION_WORDS.has(word.toLowerCase()));
   return content.length > 0 && content.filter(isCapitalised).length / content.length >= 0.75;
