@@ -136,15 +136,11 @@ export function placeMark(range: Range, element: Element | null, id: string): El
   // title starts or ends exactly with is taken whole (`<a>When, Why and How
   // Much?</a> Adaptive …`); refuse when the mark would still split a link or
   // already holds a mark; otherwise wrap what the range holds.
-  widenToWholeElements(range);
-  const ancestor = range.commonAncestorContainer;
-  const inside = ancestor instanceof Element ? ancestor.querySelectorAll(`a, ${MARK_SELECTOR}`) : [];
-  for (const element of inside) {
-    if (!range.intersectsNode(element)) continue;
-    if (element.matches(MARK_SELECTOR)) return null;
-    const wholeInside = range.isPointInRange(element, 0) && range.isPointInRange(element, element.childNodes.length);
-    if (!wholeInside) return null;
-  }
+  widenToWholeElements(range, false);
+  // A link that only quotes or brackets the title's end apart from it (`<a>“What … learning?</a>
+  // Investigations …”`) is taken whole too, its quote inside the mark.
+  if (splitsLinkOrHoldsMark(range)) widenToWholeElements(range, true);
+  if (splitsLinkOrHoldsMark(range)) return null;
   mark.appendChild(range.extractContents());
   range.insertNode(mark);
   return mark;
@@ -155,10 +151,30 @@ export function placeMark(range: Range, element: Element | null, id: string): El
  * or ends at the very end of, up to the elements both ends share: the text it
  * holds is the same, and those elements are then inside it whole.
  */
-function widenToWholeElements(range: Range): void {
+function widenToWholeElements(range: Range, overSetOff: boolean): void {
   const lengthOf = (node: Node) => (node.nodeType === Node.TEXT_NODE ? (node as Text).data.length : node.childNodes.length);
-  while (range.startOffset === 0 && range.startContainer !== range.commonAncestorContainer) range.setStartBefore(range.startContainer);
-  while (range.endOffset === lengthOf(range.endContainer) && range.endContainer !== range.commonAncestorContainer) range.setEndAfter(range.endContainer);
+  // With overSetOff, a text node's opening or closing quotes, brackets and spaces count as its edge.
+  const setOff = (node: Node, from: number, to: number) => overSetOff && node instanceof Text && SET_OFF_ONLY.test(node.data.slice(from, to));
+  const atStart = () => range.startOffset === 0 || setOff(range.startContainer, 0, range.startOffset);
+  const atEnd = () => range.endOffset === lengthOf(range.endContainer) || setOff(range.endContainer, range.endOffset, lengthOf(range.endContainer));
+  while (atStart() && range.startContainer !== range.commonAncestorContainer) range.setStartBefore(range.startContainer);
+  while (atEnd() && range.endContainer !== range.commonAncestorContainer) range.setEndAfter(range.endContainer);
+}
+
+/** Quotes, brackets and spaces only: what sets a title off inside the element around it. */
+const SET_OFF_ONLY = /^[\s"'“”„‟‘’‚«»‹›「」『』《》〈〉()[\]]*$/u;
+
+/** Whether marking the range would cut a link in two or wrap a mark already placed. */
+function splitsLinkOrHoldsMark(range: Range): boolean {
+  const ancestor = range.commonAncestorContainer;
+  const inside = ancestor instanceof Element ? ancestor.querySelectorAll(`a, ${MARK_SELECTOR}`) : [];
+  for (const element of inside) {
+    if (!range.intersectsNode(element)) continue;
+    if (element.matches(MARK_SELECTOR)) return true;
+    const wholeInside = range.isPointInRange(element, 0) && range.isPointInRange(element, element.childNodes.length);
+    if (!wholeInside) return true;
+  }
+  return false;
 }
 
 /**

@@ -102,6 +102,20 @@ describe('page scanner', () => {
     expect(document.body.textContent).toBe(before);
   });
 
+  it('takes a link whole when only the opening quote sets the title apart inside it', async () => {
+    const ICL = 'What learning algorithm is in-context learning? Investigations with linear models';
+    // A Medium post quotes the title and links its first half (holdout13-pt-br-medium).
+    document.body.innerHTML = `<p>O ponto de partida é o artigo <a href="/icl"><strong>“What learning algorithm is in-context learning?</strong></a><strong> Investigations with linear models”</strong> (Akyürek et al., ICLR 2023).</p>
+      <p>Still left alone where other words share the link: <a href="/x">read “What learning algorithm is in-context learning?</a> Investigations with linear models” (Akyürek et al., ICLR 2023).</p>`;
+    const before = document.body.textContent;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([[idOf(ICL), `“${ICL}”`]]);
+    expect(document.querySelector('[data-paperpeek-id]')?.querySelector('a[href="/icl"]')).not.toBeNull();
+    expect(document.querySelector('a[href="/x"]')?.closest('[data-paperpeek-id]')).toBeNull();
+    expect(document.body.textContent).toBe(before);
+  });
+
   it('sends only what is new when content is added, and never rescans because of its own marks', async () => {
     document.body.innerHTML = `<ul id="feed"><li><a href="#">Pointer Networks</a></li><li>An unrelated post</li></ul>`;
     const channel = recordingChannel();
