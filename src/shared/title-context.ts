@@ -415,7 +415,35 @@ function namesTopic(hit: HitInContext): boolean {
   );
 }
 
+/** How much of the line before a match is searched for the URL it may be part of. */
+const URL_RUN_LIMIT = 2000;
+const IS_SPACE = /\s/u;
+/** What a URL's path and query are written with (no quotes, brackets, commas or spaces). */
+const URL_CHARACTERS = /^[\w\-.~:/?#@!$&+=%]*$/u;
+
+/**
+ * Whether the match is part of a URL written out in the text, glued to it with
+ * no space: `https://…/html/Chandra_Continual_Learning_With_Dependency_…`
+ * pasted in a chat. A slug is not a citation (the link text a reader sees is
+ * the URL). Found by walking back over the last run of non-space characters,
+ * which is linear where a pattern anchored at the end would retry every
+ * position of a long run.
+ */
+export function insideUrl(before: string): boolean {
+  let start = before.length;
+  const stop = Math.max(0, before.length - URL_RUN_LIMIT);
+  while (start > stop && !IS_SPACE.test(before[start - 1] as string)) start--;
+  if (start === before.length) return false;
+  const run = before.slice(start);
+  // The URL must reach the match unbroken: `"url":"https://…","title":"Pointer Networks"` ends its URL at the quote.
+  const scheme = run.lastIndexOf('://');
+  const www = scheme < 0 ? run.search(/(?:^|[^\w.])www\./iu) : -1;
+  if (scheme < 0 && www < 0) return false;
+  return URL_CHARACTERS.test(run.slice(scheme >= 0 ? scheme + 3 : www + 1));
+}
+
 export function acceptHit(hit: HitInContext): boolean {
+  if (insideUrl(hit.before)) return false;
   // Called a paper by name, however it is cased: `the pointer networks paper`.
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
   // A main title that goes on into a subtitle that is not its own names another paper

@@ -342,6 +342,15 @@ describe('precision rules', () => {
     expect(marked('  title={Discrete Key-Value Bottleneck},')).toEqual(['Discrete Key-Value Bottleneck']); // BibTeX
   });
 
+  it('does not mark a title that is part of a URL written out in the text', () => {
+    // A chat pastes the proceedings page's URL (holdout13-zoom-chat-transcript).
+    expect(marked(`hypernetworks one: https://openaccess.thecvf.com/content/WACV2023/html/Chandra_Continual_Learning_With_Dependency_Preserving_Hypernetworks_WACV_2023_paper.html`)).toEqual([]);
+    expect(marked(`see www.example.org/Continual-Learning-with-Dependency-Preserving-Hypernetworks`)).toEqual([]);
+    // The URL ends before the title: a space, or a quote in text such as JSON.
+    expect(marked(`https://arxiv.org/abs/2211.15661 ${HYPER}`)).toEqual([HYPER]);
+    expect(marked(`{"url":"https://x.org/a","title":"${HYPER}"}`)).toEqual([HYPER]);
+  });
+
   it('marks a generic title-cased title the page introduces as a paper', () => {
     const paging = 'Paging with Succinct Predictions';
     expect(marked(`${paging} asks how much one bit of advice buys`)).toEqual([]);
