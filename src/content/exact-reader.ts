@@ -13,7 +13,7 @@ import type { ScanHit } from '../shared/title-scanner';
 import { acceptHit, namesInFull } from '../shared/title-context';
 import { candidatesOf, matchWords, tokensOf, type Candidate } from './candidates';
 import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, shownInShadowHostAfter, sidesInTitleElement, styleShadowRoot, wholeElementOf } from './marks';
-import { BlockWalker, textNow, type TextBlock } from './page-text';
+import { BlockWalker, codeListingOf, textNow, type TextBlock } from './page-text';
 
 /**
  * Candidates per scan request, and normalised characters per request: small
@@ -325,7 +325,9 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
   }
 
   return {
-    read(root, keepsRoot) {
+    read(place, keepsRoot) {
+      // A located row of a code listing is read with its whole table: a title may wrap onto the next row.
+      const root = (place instanceof Element && codeListingOf(place)) || place;
       if (stopped || queued.has(root)) return;
       queued.add(root);
       queue.push({ root, keepsRoot });

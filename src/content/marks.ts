@@ -132,6 +132,8 @@ export function placeMark(range: Range, element: Element | null, id: string): El
     range.surroundContents(mark);
     return mark;
   }
+  keepToFirstCell(range);
+  if (range.collapsed) return null;
   // The title spans inline elements (`<em>Pointer</em> Networks`). An element the
   // title starts or ends exactly with is taken whole (`<a>When, Why and How
   // Much?</a> Adaptive …`); refuse when the mark would still split a link or
@@ -144,6 +146,17 @@ export function placeMark(range: Range, element: Element | null, id: string): El
   mark.appendChild(range.extractContents());
   range.insertNode(mark);
   return mark;
+}
+
+/**
+ * A title wrapped over two rows of a code listing (page-text.ts, isCodeListing)
+ * is marked on its first line: a mark cannot hold table rows, and one mark
+ * stands for one occurrence.
+ */
+function keepToFirstCell(range: Range): void {
+  const cellOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('td, th') ?? null;
+  const first = cellOf(range.startContainer);
+  if (first && first !== cellOf(range.endContainer)) range.setEnd(first, first.childNodes.length);
 }
 
 /**

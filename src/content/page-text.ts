@@ -39,6 +39,10 @@ const SKIPPED_TAGS = new Set([
 ]);
 
 const PREFORMATTED_TAGS = new Set(['PRE', 'LISTING', 'XMP', 'PLAINTEXT']);
+/** What a table is built of: inside a code listing (isCodeListing) they are read as its lines. */
+const TABLE_PART_TAGS = new Set(['TBODY', 'THEAD', 'TFOOT', 'TR', 'TD', 'TH']);
+/** Cells of a listing's row: a line number, the line, and perhaps a blame or diff marker. */
+const MAX_LISTING_CELLS = 3;
 /** The only elements attachShadow() accepts besides custom elements (HTML standard). */
 const SHADOW_HOST_TAGS = new Set([
   'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BODY', 'DIV', 'FOOTER', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'MAIN', 'NAV', 'P', 'SECTION', 'SPAN',
@@ -168,6 +172,45 @@ export function isInSkippedSubtree(node: Node): boolean {
   return false;
 }
 
+/** Tables already asked (isCodeListing): located rows of one listing ask once. */
+const listingAnswers = new WeakMap<Element, boolean>();
+
+/**
+ * Whether a table is a code listing, one row per line of a file (GitHub's and
+ * Gist's file view, a diff): rows of at most three cells, one of its first
+ * row's cells keeping white space as written (`white-space: pre`), as a file
+ * view's code cell does. Data tables wrap their cells. Its rows are then read
+ * as the lines of one block, so a title wrapped over two lines of a `.bib` or
+ * `.bbl` is read whole.
+ */
+export function isCodeListing(table: Element): boolean {
+  const known = listingAnswers.get(table);
+  if (known !== undefined) return known;
+  let answer = false;
+  const rows = (table as HTMLTableElement).rows;
+  const first = rows?.[0];
+  const view = table.ownerDocument.defaultView;
+  if (first && view && rows.length >= 2 && first.cells.length <= MAX_LISTING_CELLS) {
+    for (const cell of first.cells) {
+      const style = view.getComputedStyle(cell);
+      const collapse = (style as CSSStyleDeclaration & { whiteSpaceCollapse?: string }).whiteSpaceCollapse;
+      if (collapse ? collapse === 'preserve' : style.whiteSpace === 'pre' || style.whiteSpace === 'pre-wrap') {
+        answer = true;
+        break;
+      }
+    }
+  }
+  listingAnswers.set(table, answer);
+  return answer;
+}
+
+/** The code listing a table part belongs to (a located row, a cell), or null. */
+export function codeListingOf(element: Element): Element | null {
+  if (!TABLE_PART_TAGS.has(element.tagName.toUpperCase())) return null;
+  const table = element.closest('table');
+  return table && isCodeListing(table) ? table : null;
+}
+
 /**
  * Walks one root (an element or a shadow root) and builds its blocks. `step`
  * returns false once the walk is complete; open shadow roots met on the way are
@@ -201,6 +244,12 @@ export class BlockWalker {
   /** The last text parent whose white-space was read, and whether it keeps line breaks (keepsLineBreaks). */
   private lastStyledParent: Element | null = null;
   private lastKeepsBreaks = false;
+  /**
+   * Tables met on this walk that are a code listing, one row per line of a file
+   * (GitHub's and Gist's file view, a diff): read as one block, a line per row,
+   * so a title wrapped over two lines of a `.bib` or `.bbl` is read whole.
+   */
+  private readonly codeListings = new Set<Element>();
 
   constructor(
     readonly root: Element | ShadowRoot,
@@ -212,6 +261,7 @@ export class BlockWalker {
     this.pathNodes.push(root);
     this.pathBlocks.push(rootBlock);
     if (root instanceof Element && root.shadowRoot) this.shadowHosts.add(root);
+    if (root instanceof Element && root.tagName.toUpperCase() === 'TABLE' && this.isCodeListing(root)) this.codeListings.add(root);
   }
 
   /** Whether the page detached the node this walk paused on (resuming would stop early). */
@@ -269,10 +319,19 @@ export class BlockWalker {
       this.skipSubtree();
       return;
     }
-    const inline = INLINE_TAGS.has(tag);
-    const block = inline ? (this.blockBelow(parent) ?? blockOf(element)) : element;
+    let inline = INLINE_TAGS.has(tag);
+    let block = inline ? (this.blockBelow(parent) ?? blockOf(element)) : element;
+    if (TABLE_PART_TAGS.has(tag)) {
+      // Inside a code listing, rows are lines of the table's block.
+      const outer = this.blockBelow(parent);
+      if (outer && this.codeListings.has(outer)) {
+        inline = true;
+        block = outer;
+      }
+    } else if (tag === 'TABLE' && this.isCodeListing(element)) this.codeListings.add(element);
     this.pathNodes.push(element);
     this.pathBlocks.push(block);
+    if (inline && tag === 'TR' && block) this.addBreak(this.blockFor(block));
     if (SHADOW_HOST_TAGS.has(tag) || tag.includes('-')) {
       const shadow = element.shadowRoot;
       if (shadow) {
@@ -340,6 +399,13 @@ export class BlockWalker {
       for (let at = data.indexOf('\n'); at >= 0; at = data.indexOf('\n', at + 1)) block.breaks.push(block.text.length + at);
     }
     block.text += data;
+  }
+
+  /** isCodeListing, from the walk's budget of computed-style reads. */
+  private isCodeListing(table: Element): boolean {
+    if (this.whiteSpaceChecks <= 0) return false;
+    this.whiteSpaceChecks--;
+    return isCodeListing(table);
   }
 
   /**

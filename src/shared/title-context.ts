@@ -71,13 +71,14 @@ export function namesInFull(hit: { kind: HitKind; distinctive: boolean }): boole
  * that posts and newsletters use as bullets (`🔧 Title`, `→ Title`, `♻️ Title`,
  * whose variation selector ends the emoji, and keycaps like `2️⃣ Title`, which
  * end in the combining keycap U+20E3); the same in Chinese and Japanese
- * (`、。《》「」【】` and full-width `：｜（）`); and a reference's authors (`Chen
- * et al., TITLE, NeurIPS 2023`).
+ * (`、。《》「」【】` and full-width `：｜（）`); a reference's authors (`Chen
+ * et al., TITLE, NeurIPS 2023`); and a LaTeX command, as a `.bbl` file opens
+ * each field of an entry (`\newblock Pointer networks.`).
  */
 /** Chinese and Japanese punctuation and brackets (`、。《》「」【】`), and the full-width forms (`：｜（）`). */
 const CJK_PUNCTUATION = String.raw`[\u3001-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]`;
 const OPENS_TITLE = lazyRegExp(
-  String.raw`(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3]|${CJK_PUNCTUATION}|\bet\s+al\.,)\s*$`,
+  String.raw`(?:^|[.:;!?()[\]{}"“”„‘'«»|•·*#>=–—\-/\u2022\p{Extended_Pictographic}\p{So}\u2190-\u21ff\u27a1\ufe0f\u20e3]|${CJK_PUNCTUATION}|\bet\s+al\.,|\\[A-Za-z]+)\s*$`,
   'u',
 );
 /**

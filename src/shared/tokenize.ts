@@ -26,8 +26,12 @@ export interface Tokens {
   cuts: number[];
 }
 
-/** Letters join across these inside a word: `NEVIS'22`, `E^2`, `E$^2$`, `don't`. */
-const WORD_JOINERS = "'`^$\u2018\u2019\u02BC\u00B4";
+/**
+ * Letters join across these inside a word: `NEVIS'22`, `E^2`, `E$^2$`, `don't`,
+ * and BibTeX's braces that keep a word's capitals (`{P}rompt`, `{CO}ntinual`,
+ * `{NEVIS}'22`).
+ */
+const WORD_JOINERS = "'`^$\u2018\u2019\u02BC\u00B4{}";
 // Spaces before the newline exclude it: `\s*\n\s*` could split a run of newlines many ways.
 const LINE_BREAK_HYPHEN = /^[-\u2010\u2011][^\S\n]*\n\s*$/;
 const SPACED_HYPHEN = /^[-\u2010\u2011] $/;
@@ -212,7 +216,9 @@ export function tokenize(text: string, from = 0, to = text.length): Tokens {
     if (/^[a-z0-9]+$/.test(raw)) normalized = raw;
     else if (/^[A-Za-z0-9]+$/.test(raw)) normalized = raw.toLowerCase();
     // `$` only delimits TeX math inside a word (`E$^2$`): drop it rather than read half a formula.
-    else normalized = normalizeTitle(raw.replace(EDGE_JOINERS, '').replace(/\$/g, ''));
+    // Braces inside a word only group its letters (`{P}rompt`): drop them, as TeX prints it;
+    // after a command they hold its argument (`\emph{Continual`), which normalizeTitle reads.
+    else normalized = normalizeTitle(raw.replace(EDGE_JOINERS, '').replace(raw.includes('\\') ? /\$/g : /[${}]/g, ''));
     if (normalized !== '') {
       for (const word of normalized.split(' ')) {
         tokens.words.push(foldWord(word));

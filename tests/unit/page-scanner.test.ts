@@ -116,6 +116,23 @@ describe('page scanner', () => {
     expect(document.body.textContent).toBe(before);
   });
 
+  it("reads a code listing's rows as the lines of one text, and marks a title wrapped over two on its first line", async () => {
+    const HYPER = 'Continual Learning with Dependency Preserving Hypernetworks';
+    // GitHub's file view of a .bbl: one row per line, the code cell `white-space: pre`.
+    const row = (n: number, code: string, pre: boolean) =>
+      `<tr><td data-line-number="${n}"></td><td${pre ? ' style="white-space: pre"' : ''}>${code}</td></tr>`;
+    const lines = ['\\bibitem[Chandra et~al.(2023)]{chandra2023}', 'Dhanajit Chandra, Sakshi Varshney and P.~K. Srijith.', '\\newblock Continual learning with dependency preserving', '  hypernetworks.'];
+    document.body.innerHTML = `<table id="listing">${lines.map((line, i) => row(i + 1, line, true)).join('')}</table>
+      <table id="data">${lines.map((line, i) => row(i + 1, line, false)).join('')}</table>`;
+    const before = document.body.textContent;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([[idOf(HYPER), 'Continual learning with dependency preserving']]);
+    expect(document.querySelector('#listing [data-paperpeek-id]')?.closest('td')).not.toBeNull(); // inside one cell: rows intact
+    expect(document.querySelectorAll('#listing tr')).toHaveLength(4);
+    expect(document.body.textContent).toBe(before);
+  });
+
   it('sends only what is new when content is added, and never rescans because of its own marks', async () => {
     document.body.innerHTML = `<ul id="feed"><li><a href="#">Pointer Networks</a></li><li>An unrelated post</li></ul>`;
     const channel = recordingChannel();

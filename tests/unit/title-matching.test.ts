@@ -54,6 +54,17 @@ describe('tokenize', () => {
     for (const paper of bundle.papers) expect(tokenize(paper.title).words.join(' ')).toBe(foldWords(paper.key));
   });
 
+  it('reads BibTeX braces inside a word as part of it, with or without TeX commands around', () => {
+    const words = (text: string) => tokenize(text).words.join(' ');
+    expect(words('{CODA}-{P}rompt: {CO}ntinual decomposed')).toBe('coda prompt continual decomposed');
+    expect(words('\\newblock {CODA}-{P}rompt: {CO}ntinual decomposed')).toBe('coda prompt continual decomposed');
+    expect(words("{NEVIS}'22: A stream")).toBe(words("NEVIS'22: A Stream"));
+    // After a command they hold its argument: `\\emph{Continual` is `continual`.
+    expect(words('\\newblock \\emph{Continual learning in neural networks}.')).toBe('continual learning in neural networks');
+    // Braces around words still end them: `title={Pointer Networks},`.
+    expect(words('title={Pointer Networks},author={Vinyals}')).toBe('title pointer networks author vinyals');
+  });
+
   it('folds British and American spellings to one match word, on both sides, ids unchanged', () => {
     const pairs = [
       ['Bilevel Optimisation under Unbounded Smoothness', 'Bilevel Optimization under Unbounded Smoothness'],
@@ -349,6 +360,11 @@ describe('precision rules', () => {
     // The URL ends before the title: a space, or a quote in text such as JSON.
     expect(marked(`https://arxiv.org/abs/2211.15661 ${HYPER}`)).toEqual([HYPER]);
     expect(marked(`{"url":"https://x.org/a","title":"${HYPER}"}`)).toEqual([HYPER]);
+  });
+
+  it('reads a LaTeX command before a title as opening it, as a .bbl file opens each field', () => {
+    expect(marked('\\newblock Pointer networks.')).toEqual([POINTER]);
+    expect(marked('\\newblock Continual learning with dependency preserving hypernetworks.')).toEqual([HYPER]);
   });
 
   it('marks a generic title-cased title the page introduces as a paper', () => {
