@@ -27,8 +27,23 @@ const ADOPTABLE_TAGS = new Set([
   'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'DT', 'DD', 'TD', 'TH', 'LI', 'P', 'CAPTION', 'FIGCAPTION', 'SUMMARY',
 ]);
 
+/**
+ * Set on the `<tspan>` that marks a title in SVG text (a slide viewer's): an
+ * HTML element there would not be drawn, and its text would vanish.
+ */
+export const SVG_MARK_ATTRIBUTE = 'data-paperpeek-mark';
+const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
+
 export function isOurMark(node: Node): boolean {
-  return node instanceof Element && node.tagName.toLowerCase() === MARK_TAG;
+  return node instanceof Element && (node.tagName.toLowerCase() === MARK_TAG || node.hasAttribute(SVG_MARK_ATTRIBUTE));
+}
+
+/** A new mark element for text inside `parent`: ours, or an SVG `<tspan>` inside SVG text. */
+function createMark(parent: Element | null): Element {
+  if (parent?.namespaceURI !== SVG_NAMESPACE) return document.createElement(MARK_TAG);
+  const mark = document.createElementNS(SVG_NAMESPACE, 'tspan');
+  mark.setAttribute(SVG_MARK_ATTRIBUTE, '');
+  return mark;
 }
 
 function isInsideMark(node: Node): boolean {
@@ -125,7 +140,7 @@ export function placeMark(range: Range, element: Element | null, id: string): El
     return element;
   }
   if (isInsideMark(range.startContainer) || isInsideMark(range.endContainer)) return null;
-  const mark = document.createElement(MARK_TAG);
+  const mark = createMark(range.startContainer.parentElement);
   mark.setAttribute(MARK_ATTRIBUTE, id);
   announce(mark);
   if (range.startContainer === range.endContainer) {
@@ -149,12 +164,13 @@ export function placeMark(range: Range, element: Element | null, id: string): El
 }
 
 /**
- * A title wrapped over two rows of a code listing (page-text.ts, isCodeListing)
- * is marked on its first line: a mark cannot hold table rows, and one mark
- * stands for one occurrence.
+ * A title wrapped over two rows of a code listing (page-text.ts, isCodeListing),
+ * or over two `<text>` lines of an SVG text box, is marked on its first line: a
+ * mark cannot hold table rows or SVG lines, and one mark stands for one
+ * occurrence.
  */
 function keepToFirstCell(range: Range): void {
-  const cellOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('td, th') ?? null;
+  const cellOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('td, th, text') ?? null;
   const first = cellOf(range.startContainer);
   if (first && first !== cellOf(range.endContainer)) range.setEnd(first, first.childNodes.length);
 }

@@ -16,6 +16,9 @@ const MATHML_TEXT_TAGS = [
   'MFRAC', 'MSQRT', 'MROOT', 'MSTYLE', 'MPADDED', 'MENCLOSE',
 ];
 const MATHML_NAMESPACE = 'http://www.w3.org/1998/Math/MathML';
+/** SVG's text elements, upper-cased. */
+const SVG_TEXT_TAGS = ['TEXT', 'TSPAN', 'TEXTPATH'];
+const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 
 /** Inline elements that set a title apart from the line around them: links, emphasis, citations, quotes. */
 export const TITLE_CARRIER_TAGS: ReadonlySet<string> = new Set(['A', 'EM', 'I', 'B', 'STRONG', 'CITE', 'Q', 'MARK', 'U']);
@@ -28,12 +31,17 @@ const INLINE_TAGS = new Set([
   // MathML read as the inline text it shows: LaTeXML (arXiv HTML) writes `E²-LLM` as
   // `E<math>…<msup><mi></mi><mn>2</mn></msup>…</math>-LLM`.
   ...MATHML_TEXT_TAGS,
+  // SVG text as a slide viewer draws it (Google Slides' published decks): each `<text>` is
+  // one line of the text box (its `<g>`), and starts a new line there.
+  ...SVG_TEXT_TAGS,
 ]);
 
 /** Subtrees with no readable page text, or text a reader is typing. */
 const SKIPPED_TAGS = new Set([
   'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'BUTTON', 'IFRAME', 'FRAME',
-  'OBJECT', 'EMBED', 'CANVAS', 'VIDEO', 'AUDIO', 'SVG', 'HEAD', 'TITLE', 'PAPERPEEK-CARD',
+  'OBJECT', 'EMBED', 'CANVAS', 'VIDEO', 'AUDIO', 'HEAD', 'TITLE', 'PAPERPEEK-CARD',
+  // What SVG defines to draw elsewhere or describes unseen (its text is read only where shown).
+  'DEFS', 'SYMBOL', 'CLIPPATH', 'MASK', 'PATTERN', 'MARKER', 'FILTER', 'DESC', 'METADATA',
   // A formula's source (TeX, content MathML) beside what it shows; and what it lays out unseen.
   'ANNOTATION', 'ANNOTATION-XML', 'MPHANTOM',
 ]);
@@ -331,7 +339,7 @@ export class BlockWalker {
     } else if (tag === 'TABLE' && this.isCodeListing(element)) this.codeListings.add(element);
     this.pathNodes.push(element);
     this.pathBlocks.push(block);
-    if (inline && tag === 'TR' && block) this.addBreak(this.blockFor(block));
+    if (inline && (tag === 'TR' || (tag === 'TEXT' && element.namespaceURI === SVG_NAMESPACE)) && block) this.addBreak(this.blockFor(block));
     if (SHADOW_HOST_TAGS.has(tag) || tag.includes('-')) {
       const shadow = element.shadowRoot;
       if (shadow) {

@@ -133,6 +133,25 @@ describe('page scanner', () => {
     expect(document.body.textContent).toBe(before);
   });
 
+  it('reads SVG text as a slide viewer draws it, a line per <text>, and marks it with an SVG <tspan>', async () => {
+    const CHALLENGING = 'Challenging Common Assumptions about Catastrophic Forgetting';
+    // Google Slides' published deck: each line of a text box is its own <text> in the box's <g>.
+    document.body.innerHTML = `<div><svg viewBox="0 0 720 405"><defs><text id="unused">${CHALLENGING}</text></defs>
+      <g><text x="40" y="89">●</text><text x="58" y="89"><tspan>Challenging Common Assumptions about </tspan></text>
+      <text x="58" y="107"><tspan>Catastrophic Forgetting (Lesort et al., CoLLAs 2023)</tspan></text></g></svg></div>`;
+    const before = document.body.textContent;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([[idOf(CHALLENGING), 'Challenging Common Assumptions about ']]);
+    const mark = document.querySelector('[data-paperpeek-id]')!;
+    expect([mark.localName, mark.namespaceURI]).toEqual(['tspan', 'http://www.w3.org/2000/svg']);
+    expect(document.querySelectorAll('g > text')).toHaveLength(3); // lines intact
+    expect(document.body.textContent).toBe(before);
+    scanner.stop();
+    expect(document.querySelector('tspan[data-paperpeek-id], [data-paperpeek-mark]')).toBeNull();
+    expect(document.body.textContent).toBe(before);
+  });
+
   it('sends only what is new when content is added, and never rescans because of its own marks', async () => {
     document.body.innerHTML = `<ul id="feed"><li><a href="#">Pointer Networks</a></li><li>An unrelated post</li></ul>`;
     const channel = recordingChannel();
