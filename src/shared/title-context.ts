@@ -271,7 +271,13 @@ export function namedAsPaper(before: string, after: string): boolean {
 }
 
 /**
- * `our ICML paper Paging with …`, `the preprint titled …`, `博士论文 …`: the
+ * Arabic's word for a paper before its title, with the prefixes it takes (`لورقة
+ * Sliding Windows …`, "for the paper"; `الورقة البحثية`, "the research paper").
+ */
+const ARABIC_PAPER = '[وفلب]?(?:ال)?ورق(?:ة|ته)(?:\\s+(?:ال)?بحثية)?';
+
+/**
+ * `our ICML paper Paging with …`, `the preprint titled …`, `博士论文 …`, `لورقة …`: the
  * page introduces a paper by its title. Not a vendor's `white paper`, nor an
  * `article`, which is as often a help page's or a magazine's. The verbs whose
  * object is a paper introduce one too: `citing Sequence to Sequence Learning
@@ -279,7 +285,7 @@ export function namedAsPaper(before: string, after: string): boolean {
  * written as a title (introducedAsTitle), so `we read pointer networks` is prose.
  */
 const PAPER_BEFORE = lazyRegExp(
-  String.raw`(?:(?:^|[^\p{L}\p{N}])(?<!white[\s-]+)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:${CJK_PAPER})\s*)$`,
+  String.raw`(?:(?:^|[^\p{L}\p{N}])(?<!white[\s-]+)(?:paper|preprint)(?:\s+(?:titled|entitled|called))?\s+|(?:${CJK_PAPER})\s*|(?:^|[^\p{L}\p{N}])${ARABIC_PAPER}\s+)$`,
   'iu',
 );
 

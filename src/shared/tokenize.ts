@@ -181,6 +181,33 @@ function splitRunTogetherWords(text: string, spans: number[], continues: Set<num
   return split;
 }
 
+/**
+ * A suffix set off by an apostrophe, as Turkish writes case endings on names
+ * and titles (`… Neural Networks'te`, `… Sequence Learning’ini`), and English
+ * its possessive (`Pointer Networks's`): the word before the apostrophe is
+ * split off, and the pair is also tried as one word (a join), which keeps
+ * `don't` and `Let's` as the digest writes them. Not before a digit: `NEVIS'22`.
+ */
+const APOSTROPHE_SUFFIX = lazyRegExp(String.raw`(?<=\p{L}{2})['’ʼ](?=\p{L})`, 'u');
+const HAS_APOSTROPHE = /['’ʼ]/;
+
+function splitApostropheSuffixes(text: string, spans: number[], continues: Set<number>): number[] {
+  const split: number[] = [];
+  for (let t = 0; t < spans.length; t += 2) {
+    const start = spans[t] as number;
+    const end = spans[t + 1] as number;
+    const raw = text.slice(start, end);
+    const at = HAS_APOSTROPHE.test(raw) ? (APOSTROPHE_SUFFIX().exec(raw)?.index ?? -1) : -1;
+    if (at < 0) {
+      split.push(start, end);
+      continue;
+    }
+    split.push(start, start + at, start + at + 1, end);
+    continues.add(start + at + 1);
+  }
+  return split;
+}
+
 function isLowerStart(text: string, at: number): boolean {
   const ch = text[at] ?? '';
   return ch !== ch.toUpperCase() && ch === ch.toLowerCase();
@@ -191,7 +218,9 @@ export function tokenize(text: string, from = 0, to = text.length): Tokens {
   const tokens: Tokens = { words: [], starts: [], ends: [], joins: [], cuts: [] };
   const continues = new Set<number>();
   let spans = rawTokens(text, from, to);
-  if (MAY_SPLIT_WORDS.test(text.slice(from, to))) spans = splitRunTogetherWords(text, spans, continues);
+  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+  if (MAY_SPLIT_WORDS.test(slice)) spans = splitRunTogetherWords(text, spans, continues);
+  if (HAS_APOSTROPHE.test(slice)) spans = splitApostropheSuffixes(text, spans, continues);
   let previousEnd = -1;
   for (let t = 0; t < spans.length; t += 2) {
     const start = spans[t] as number;

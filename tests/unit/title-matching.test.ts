@@ -65,6 +65,16 @@ describe('tokenize', () => {
     expect(words('title={Pointer Networks},author={Vinyals}')).toBe('title pointer networks author vinyals');
   });
 
+  it('splits a suffix set off by an apostrophe from the word, and tries the two as one word too', () => {
+    const lipton = 'A Critical Review of Recurrent Neural Networks for Sequence Learning';
+    // Turkish case endings on a title (holdout14-tr-course-page); `NEVIS'22` and `don't` still join.
+    expect(tokenize(`${lipton}’ini okumaları`).words.slice(-3)).toEqual(['learning', 'ini', 'okumaları']);
+    expect(marked(`Lipton ve arkadaşlarının ${lipton}’ini okumaları şiddetle tavsiye edilir.`)).toEqual([lipton]);
+    expect(tokenize("NEVIS'22").words).toEqual(['nevis22']);
+    const dont = tokenize("Don't Stop");
+    expect([dont.words, dont.joins]).toEqual([['don', 't', 'stop'], [0]]);
+  });
+
   it('folds British and American spellings to one match word, on both sides, ids unchanged', () => {
     const pairs = [
       ['Bilevel Optimisation under Unbounded Smoothness', 'Bilevel Optimization under Unbounded Smoothness'],
@@ -365,6 +375,15 @@ describe('precision rules', () => {
   it('reads a LaTeX command before a title as opening it, as a .bbl file opens each field', () => {
     expect(marked('\\newblock Pointer networks.')).toEqual([POINTER]);
     expect(marked('\\newblock Continual learning with dependency preserving hypernetworks.')).toEqual([HYPER]);
+  });
+
+  it('reads the Arabic word for a paper before a title as introducing it', () => {
+    const SLIDING = 'Sliding Windows Are Not the End: Exploring Full Ranking with Long-Context Large Language Models';
+    // holdout14-ar-blog-rtl: "as for the paper Sliding Windows Are Not the End, …".
+    expect(marked('بالنسبة لورقة Sliding Windows Are Not the End، أعتقد أن الفكرة جيدة')).toEqual([SLIDING]);
+    expect(marked('سأقرأ الورقة البحثية Sliding Windows Are Not the End غداً')).toEqual([SLIDING]);
+    // Without the word it is a short main title in running text.
+    expect(marked('بالنسبة Sliding Windows Are Not the End، أعتقد أن الفكرة جيدة')).toEqual([]);
   });
 
   it('marks a generic title-cased title the page introduces as a paper', () => {
