@@ -5,7 +5,9 @@
  * - when the title is the whole text of an existing link or emphasis, that
  *   element itself gets the attribute, so the page's structure is untouched;
  * - otherwise the title's characters are wrapped in a `<paperpeek-mark>` element
- *   (an unknown element: inline, unstyled by page CSS that targets real tags).
+ *   (an unknown element: inline, unstyled by page CSS that targets real tags),
+ *   or inside SVG text in a `<tspan>`, which SVG draws where an HTML element
+ *   would not be drawn at all.
  *
  * Marks never nest and never change the page's textContent; links keep working
  * because nothing is replaced, only wrapped.
@@ -154,7 +156,7 @@ export function placeMark(range: Range, element: Element | null, id: string): El
   // Much?</a> Adaptive …`); refuse when the mark would still split a link or
   // already holds a mark; otherwise wrap what the range holds.
   widenToWholeElements(range, false);
-  // A link that only quotes or brackets the title's end apart from it (`<a>“What … learning?</a>
+  // A link whose text beyond the title is only a quote or a bracket (`<a>“What … learning?</a>
   // Investigations …”`) is taken whole too, its quote inside the mark.
   if (splitsLinkOrHoldsMark(range)) widenToWholeElements(range, true);
   if (splitsLinkOrHoldsMark(range)) return null;
