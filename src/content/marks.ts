@@ -33,7 +33,7 @@ const ADOPTABLE_TAGS = new Set([
  * Set on the `<tspan>` that marks a title in SVG text (a slide viewer's): an
  * HTML element there would not be drawn, and its text would vanish.
  */
-export const SVG_MARK_ATTRIBUTE = 'data-paperpeek-mark';
+const SVG_MARK_ATTRIBUTE = 'data-paperpeek-mark';
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 
 export function isOurMark(node: Node): boolean {

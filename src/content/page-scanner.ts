@@ -34,7 +34,7 @@ import {
 import type { ScanHit } from '../shared/title-scanner';
 import type { ExactReader } from './exact-reader';
 import type * as ExactModule from './exact';
-import { MARK_ATTRIBUTE, MARK_SELECTOR, MARK_TAG, SVG_MARK_ATTRIBUTE } from './marks';
+import { MARK_ATTRIBUTE, MARK_SELECTOR, isOurMark as isMarkElement } from './marks';
 import { SHADOW_HOST_QUERY, blockOf, isInSkippedSubtree, isSkippedElement } from './page-text';
 import {
   forgetChildCounts,
@@ -529,7 +529,7 @@ export function startPageScanner(
         continue;
       }
       for (const node of record.addedNodes) {
-        if (node instanceof Element && (node.localName === MARK_TAG || node.hasAttribute(SVG_MARK_ATTRIBUTE))) continue; // ours
+        if (isMarkElement(node)) continue; // ours
         addedNodes++;
         dirtyNodes.add(node);
       }

@@ -85,7 +85,14 @@ export const SHADOW_HOST_QUERY = `:not(${KNOWN_TAGS.join(',')}), :empty:is(${BUI
 /** Computed-style reads a walk may spend on touching text runs (each forces up-to-date style). */
 const MAX_STYLE_CHECKS = 2000;
 const KEEPS_BREAKS_COLLAPSE = new Set(['preserve', 'preserve-breaks', 'break-spaces']);
-const KEEPS_BREAKS_WHITE_SPACE = new Set(['pre', 'pre-wrap', 'pre-line', 'break-spaces']);
+/** What the older `white-space` values say of collapsing, where `white-space-collapse` is not known. */
+const COLLAPSE_OF_WHITE_SPACE: Record<string, string> = { pre: 'preserve', 'pre-wrap': 'preserve', 'pre-line': 'preserve-breaks', 'break-spaces': 'break-spaces' };
+
+/** How an element's white space collapses: `white-space` is a shorthand since Chrome 114, its newline half `white-space-collapse`. */
+function whiteSpaceCollapseOf(style: CSSStyleDeclaration): string {
+  const collapse = (style as CSSStyleDeclaration & { whiteSpaceCollapse?: string }).whiteSpaceCollapse;
+  return collapse || (COLLAPSE_OF_WHITE_SPACE[style.whiteSpace] ?? 'collapse');
+}
 
 export interface TextBlock {
   element: Element;
@@ -200,9 +207,7 @@ export function isCodeListing(table: Element): boolean {
   const view = table.ownerDocument.defaultView;
   if (first && view && rows.length >= 2 && first.cells.length <= MAX_LISTING_CELLS) {
     for (const cell of first.cells) {
-      const style = view.getComputedStyle(cell);
-      const collapse = (style as CSSStyleDeclaration & { whiteSpaceCollapse?: string }).whiteSpaceCollapse;
-      if (collapse ? collapse === 'preserve' : style.whiteSpace === 'pre' || style.whiteSpace === 'pre-wrap') {
+      if (whiteSpaceCollapseOf(view.getComputedStyle(cell)) === 'preserve') {
         answer = true;
         break;
       }
@@ -269,7 +274,7 @@ export class BlockWalker {
     this.pathNodes.push(root);
     this.pathBlocks.push(rootBlock);
     if (root instanceof Element && root.shadowRoot) this.shadowHosts.add(root);
-    if (root instanceof Element && root.tagName.toUpperCase() === 'TABLE' && this.isCodeListing(root)) this.codeListings.add(root);
+    if (root instanceof Element && root.tagName.toUpperCase() === 'TABLE' && this.isCodeListingWithinBudget(root)) this.codeListings.add(root);
   }
 
   /** Whether the page detached the node this walk paused on (resuming would stop early). */
@@ -336,7 +341,7 @@ export class BlockWalker {
         inline = true;
         block = outer;
       }
-    } else if (tag === 'TABLE' && this.isCodeListing(element)) this.codeListings.add(element);
+    } else if (tag === 'TABLE' && this.isCodeListingWithinBudget(element)) this.codeListings.add(element);
     this.pathNodes.push(element);
     this.pathBlocks.push(block);
     if (inline && (tag === 'TR' || (tag === 'TEXT' && element.namespaceURI === SVG_NAMESPACE)) && block) this.addBreak(this.blockFor(block));
@@ -410,7 +415,7 @@ export class BlockWalker {
   }
 
   /** isCodeListing, from the walk's budget of computed-style reads. */
-  private isCodeListing(table: Element): boolean {
+  private isCodeListingWithinBudget(table: Element): boolean {
     if (this.whiteSpaceChecks <= 0) return false;
     this.whiteSpaceChecks--;
     return isCodeListing(table);
@@ -430,10 +435,7 @@ export class BlockWalker {
     const view = parent.ownerDocument.defaultView;
     if (!view || this.whiteSpaceChecks <= 0) return false;
     this.whiteSpaceChecks--;
-    const style = view.getComputedStyle(parent);
-    // `white-space` is a shorthand since Chrome 114; its newline half is `white-space-collapse`.
-    const collapse = (style as CSSStyleDeclaration & { whiteSpaceCollapse?: string }).whiteSpaceCollapse;
-    const keeps = collapse ? KEEPS_BREAKS_COLLAPSE.has(collapse) : KEEPS_BREAKS_WHITE_SPACE.has(style.whiteSpace);
+    const keeps = KEEPS_BREAKS_COLLAPSE.has(whiteSpaceCollapseOf(view.getComputedStyle(parent)));
     this.lastStyledParent = parent;
     this.lastKeepsBreaks = keeps;
     return keeps;
