@@ -13,6 +13,7 @@
 import type { CardController, CardPaper } from '../ui/card/card-api';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { MARK_SELECTOR } from './marks';
+import { READ_ONLY_TEXT_AREA } from './page-text';
 
 /** The rest delay until settings are read (the setting's own default). */
 export const DEFAULT_REST_MS = DEFAULT_SETTINGS.hoverDelayMs;
@@ -131,8 +132,49 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
     }
   };
 
+  /**
+   * A read-only text area laid over the drawn copy of its text (GitHub's code
+   * view, page-text.ts's DRAWN_COPY) takes the pointer, so the marks beneath it
+   * see no pointer events: while the pointer moves on such a text area, the mark
+   * under it is looked up, once a frame, and hovered as if the pointer were on it.
+   */
+  const isOverlay = (target: EventTarget | null): boolean => target instanceof HTMLTextAreaElement && target.matches(READ_ONLY_TEXT_AREA);
+  let hoveredThroughOverlay = false;
+  let overlayPoint: { x: number; y: number } | null = null;
+  let overlayFrame = 0;
+
+  function hoverUnderOverlay(): void {
+    overlayFrame = 0;
+    if (!overlayPoint) return;
+    const under = doc.elementsFromPoint(overlayPoint.x, overlayPoint.y);
+    let mark: Element | null = null;
+    for (const element of under) if ((mark = markOf(element))) break;
+    if (mark) {
+      hoveredThroughOverlay = true;
+      if (mark === current) clearTimeout(hideTimer);
+      else begin(mark, false);
+    } else if (hoveredThroughOverlay && current) {
+      hoveredThroughOverlay = false;
+      scheduleHide();
+    }
+  }
+
+  const onPointerMove = (event: PointerEvent) => {
+    if (!event.isTrusted || event.pointerType === 'touch' || !isOverlay(origin(event))) return;
+    overlayPoint = { x: event.clientX, y: event.clientY };
+    if (!overlayFrame) overlayFrame = requestAnimationFrame(hoverUnderOverlay);
+  };
+
   const onPointerOut = (event: PointerEvent) => {
     if (!event.isTrusted || !current) return;
+    if (hoveredThroughOverlay && isOverlay(origin(event))) {
+      overlayPoint = null;
+      const to = event.relatedTarget;
+      if (markOf(to) === current || inCard(to)) return;
+      hoveredThroughOverlay = false;
+      scheduleHide();
+      return;
+    }
     const from = markOf(origin(event));
     if (from !== current) return;
     const to = event.relatedTarget;
@@ -170,6 +212,7 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
   const listeners: [string, EventListener][] = [
     ['pointerover', onPointerOver as EventListener],
     ['pointerout', onPointerOut as EventListener],
+    ['pointermove', onPointerMove as EventListener],
     ['focusin', onFocusIn as EventListener],
     ['focusout', onFocusOut as EventListener],
     ['keydown', onKeyDown as EventListener],
@@ -179,6 +222,7 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
   return {
     stop() {
       hide();
+      cancelAnimationFrame(overlayFrame);
       for (const [type, listener] of listeners) doc.removeEventListener(type, listener, true);
       card?.destroy();
       card = null;

@@ -12,7 +12,7 @@
  * Marks never nest and never change the page's textContent; links keep working
  * because nothing is replaced, only wrapped.
  */
-import { TITLE_CARRIER_TAGS, isSkippedElement, nodeAt, shadowHostRightAfter, type TextBlock } from './page-text';
+import { TITLE_CARRIER_TAGS, blockOf, isSkippedElement, nodeAt, shadowHostRightAfter, type TextBlock } from './page-text';
 
 export const MARK_ATTRIBUTE = 'data-paperpeek-id';
 /** Set on page elements we marked by attribute, so cleanup removes exactly what we added. */
@@ -138,13 +138,13 @@ export function placeMark(range: Range, element: Element | null, id: string): El
     if (isInsideMark(element) || element.querySelector(MARK_SELECTOR)) return null;
     element.setAttribute(MARK_ATTRIBUTE, id);
     element.setAttribute(ADOPTED_ATTRIBUTE, '');
-    announce(element);
+    announce(element, element);
     return element;
   }
   if (isInsideMark(range.startContainer) || isInsideMark(range.endContainer)) return null;
   const mark = createMark(range.startContainer.parentElement);
   mark.setAttribute(MARK_ATTRIBUTE, id);
-  announce(mark);
+  announce(mark, range.startContainer.parentElement);
   if (range.startContainer === range.endContainer) {
     range.surroundContents(mark);
     return mark;
@@ -166,15 +166,15 @@ export function placeMark(range: Range, element: Element | null, id: string): El
 }
 
 /**
- * A title wrapped over two rows of a code listing (page-text.ts, isCodeListing),
- * or over two `<text>` lines of an SVG text box, is marked on its first line: a
- * mark cannot hold table rows or SVG lines, and one mark stands for one
- * occurrence.
+ * A title wrapped over two lines of a code listing (page-text.ts, codeListingOf:
+ * table rows, or the line blocks of a drawn copy), or over two `<text>` lines
+ * of an SVG text box, is marked on its first line: a mark cannot hold table
+ * rows, blocks or SVG lines, and one mark stands for one occurrence.
  */
 function keepToFirstCell(range: Range): void {
-  const cellOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('td, th, text') ?? null;
-  const first = cellOf(range.startContainer);
-  if (first && first !== cellOf(range.endContainer)) range.setEnd(first, first.childNodes.length);
+  const lineOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('text') ?? blockOf(node);
+  const first = lineOf(range.startContainer);
+  if (first && first !== lineOf(range.endContainer)) range.setEnd(first, first.childNodes.length);
 }
 
 /**
@@ -210,11 +210,15 @@ function splitsLinkOrHoldsMark(range: Range): boolean {
 
 /**
  * Tells assistive technology the mark opens a card, and lets a keyboard reach it:
- * links already take focus; any other mark gets a tab stop.
+ * links already take focus; any other mark gets a tab stop, unless `place`
+ * (where the mark goes, which it may not be in yet) is under `aria-hidden` (a
+ * read-only text area's drawn copy, page-text.ts): a tab stop there is one a
+ * screen reader cannot name. The keyboard reaches those papers from the
+ * popup's "On this tab".
  */
-function announce(element: Element): void {
+function announce(element: Element, place: Element | null): void {
   element.setAttribute('aria-haspopup', 'dialog');
-  if (!element.matches(NATIVELY_FOCUSABLE)) {
+  if (!element.matches(NATIVELY_FOCUSABLE) && !place?.closest('[aria-hidden="true"]')) {
     element.setAttribute('tabindex', '0');
     element.setAttribute(FOCUSABLE_ATTRIBUTE, '');
   }

@@ -120,8 +120,22 @@ const SCREEN_READER_ONLY =
   ['rect(0 0 0 0)', 'rect(0,0,0,0)', 'rect(0, 0, 0, 0)', 'rect(0px 0px 0px 0px)', 'rect(1px, 1px, 1px, 1px)', 'rect(1px 1px 1px 1px)', 'inset(50%)']
     .map((clip) => `[style*="${clip}"]`)
     .join(', ');
+/**
+ * What a read-only text area's `aria-hidden` siblings after it are: the same
+ * text drawn on screen, which assistive technology reads from the text area
+ * instead. GitHub's code view is built so (`textarea#read-only-cursor-text-area`,
+ * then `div.react-code-file-contents[aria-hidden=true]` holding the highlighted
+ * lines). That drawing is what a reader sees, so it is read, as the lines of
+ * one block like a code listing; an editor's own text area (Monaco,
+ * CodeMirror) is not read-only, and hidden siblings of it stay skipped.
+ */
+export const READ_ONLY_TEXT_AREA = 'textarea[aria-readonly="true"], textarea[readonly]';
+const DRAWN_COPY = `:is(${READ_ONLY_TEXT_AREA}) ~ [aria-hidden="true"]`;
+const ELSE_HIDDEN_OR_EDITABLE = `[hidden], [inert], [contenteditable]:not([contenteditable="false"]), ${SCREEN_READER_ONLY}`;
 /** Hidden or editable by attribute: one compiled selector match instead of several attribute reads. */
-const SKIPPED_BY_ATTRIBUTE = `[hidden], [aria-hidden="true"], [inert], [contenteditable]:not([contenteditable="false"]), ${SCREEN_READER_ONLY}`;
+const SKIPPED_BY_ATTRIBUTE = `[aria-hidden="true"]:not(${DRAWN_COPY}), ${ELSE_HIDDEN_OR_EDITABLE}`;
+/** The same with every `aria-hidden`: the walk's one match per element, asked again only when it holds. */
+const HIDDEN_OR_DRAWN_BY_ATTRIBUTE = `[aria-hidden="true"], ${ELSE_HIDDEN_OR_EDITABLE}`;
 
 /** Whether a subtree can hold no readable title. */
 export function isSkippedElement(element: Element): boolean {
@@ -217,11 +231,23 @@ export function isCodeListing(table: Element): boolean {
   return answer;
 }
 
-/** The code listing a table part belongs to (a located row, a cell), or null. */
+/** Whether an element draws a read-only text area's text on screen (DRAWN_COPY), read as one block of lines. */
+export function isDrawnCopy(element: Element): boolean {
+  return element.matches(DRAWN_COPY) && !element.matches(ELSE_HIDDEN_OR_EDITABLE);
+}
+
+/**
+ * The code listing a located place belongs to, or null: the table of a
+ * listing's row or cell (isCodeListing), or the drawn copy of a read-only text
+ * area (isDrawnCopy) that holds it.
+ */
 export function codeListingOf(element: Element): Element | null {
-  if (!TABLE_PART_TAGS.has(element.tagName.toUpperCase())) return null;
-  const table = element.closest('table');
-  return table && isCodeListing(table) ? table : null;
+  if (TABLE_PART_TAGS.has(element.tagName.toUpperCase())) {
+    const table = element.closest('table');
+    if (table && isCodeListing(table)) return table;
+  }
+  const drawn = element.closest(DRAWN_COPY);
+  return drawn && isDrawnCopy(drawn) ? drawn : null;
 }
 
 /**
@@ -274,7 +300,7 @@ export class BlockWalker {
     this.pathNodes.push(root);
     this.pathBlocks.push(rootBlock);
     if (root instanceof Element && root.shadowRoot) this.shadowHosts.add(root);
-    if (root instanceof Element && root.tagName.toUpperCase() === 'TABLE' && this.isCodeListingWithinBudget(root)) this.codeListings.add(root);
+    if (root instanceof Element && (root.tagName.toUpperCase() === 'TABLE' ? this.isCodeListingWithinBudget(root) : isDrawnCopy(root))) this.codeListings.add(root);
   }
 
   /** Whether the page detached the node this walk paused on (resuming would stop early). */
@@ -323,9 +349,13 @@ export class BlockWalker {
     const tag = element.tagName.toUpperCase();
     // Links always have attributes and are almost never hidden or editable by attribute;
     // a hidden one is still caught by the visibility check before marking.
-    if (SKIPPED_TAGS.has(tag) || (tag !== 'A' && element.hasAttributes() && element.matches(SKIPPED_BY_ATTRIBUTE))) {
-      this.skipSubtree();
-      return;
+    let drawnCopy = false;
+    if (SKIPPED_TAGS.has(tag) || (tag !== 'A' && element.hasAttributes() && element.matches(HIDDEN_OR_DRAWN_BY_ATTRIBUTE))) {
+      drawnCopy = !SKIPPED_TAGS.has(tag) && isDrawnCopy(element);
+      if (!drawnCopy) {
+        this.skipSubtree();
+        return;
+      }
     }
     const parent = element.parentNode;
     if (parent && this.shadowHosts.has(parent) && !isShownBySlot(element)) {
@@ -334,17 +364,21 @@ export class BlockWalker {
     }
     let inline = INLINE_TAGS.has(tag);
     let block = inline ? (this.blockBelow(parent) ?? blockOf(element)) : element;
-    if (TABLE_PART_TAGS.has(tag)) {
-      // Inside a code listing, rows are lines of the table's block.
+    /** Whether the element starts a line of the block it joins: a listing's row, a drawn copy's line, an SVG `<text>`. */
+    let startsLine = inline && tag === 'TEXT' && element.namespaceURI === SVG_NAMESPACE;
+    if (!inline || TABLE_PART_TAGS.has(tag)) {
+      // Inside a code listing, rows are lines of the table's block; inside a drawn copy, every block is a line.
       const outer = this.blockBelow(parent);
-      if (outer && this.codeListings.has(outer)) {
+      if (outer && this.codeListings.has(outer) && (TABLE_PART_TAGS.has(tag) || outer.tagName.toUpperCase() !== 'TABLE')) {
+        startsLine = tag === 'TR' || !TABLE_PART_TAGS.has(tag);
         inline = true;
         block = outer;
       }
-    } else if (tag === 'TABLE' && this.isCodeListingWithinBudget(element)) this.codeListings.add(element);
+    }
+    if (tag === 'TABLE' ? this.isCodeListingWithinBudget(element) : drawnCopy) this.codeListings.add(element);
     this.pathNodes.push(element);
     this.pathBlocks.push(block);
-    if (inline && (tag === 'TR' || (tag === 'TEXT' && element.namespaceURI === SVG_NAMESPACE)) && block) this.addBreak(this.blockFor(block));
+    if (startsLine && block) this.addBreak(this.blockFor(block));
     if (SHADOW_HOST_TAGS.has(tag) || tag.includes('-')) {
       const shadow = element.shadowRoot;
       if (shadow) {

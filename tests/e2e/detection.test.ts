@@ -187,6 +187,28 @@ ${Array.from({ length: 30 }, (_, i) => `<section><h2>Part ${i + 1}</h2><p>Filler
   }, 1200);
 </script>`;
 
+/**
+ * A file view built as GitHub's code view is: a read-only text area (what a screen
+ * reader reads) laid over an `aria-hidden` drawing of the same lines (what the
+ * reader sees), one block per line. Below it, an editor's own text area, which is
+ * not read-only, beside a hidden layer of its text.
+ */
+const codeViewLines = (lines: string[]) => lines.map((line) => `<div class="row"><div class="line">${line}</div></div>`).join('');
+const CODE_VIEW_LINES = ['@inproceedings{chen2023symbolic,', `  title={${TOOLLESS}},`, '}', '@inproceedings{sutskever2014,', '  title={Sequence to Sequence Learning with', '    Neural Networks},', '}'];
+const CODE_VIEW_PAGE = `<!doctype html><title>refs.bib</title>
+<style>.line { white-space: pre; font: 12px/20px monospace; } textarea { font: 12px/20px monospace; }</style>
+<section id="view" style="position:relative">
+  <textarea id="ro" aria-readonly="true" aria-label="file content" tabindex="0" spellcheck="false"
+    style="position:absolute;inset:0;width:100%;color:transparent;background:transparent;border:0;resize:none;z-index:1;white-space:pre">${CODE_VIEW_LINES.join('\n')}</textarea>
+  <div aria-hidden="true" class="cursor"> </div>
+  <div id="drawn" aria-hidden="true" role="presentation"><div class="numbers">${codeViewLines(CODE_VIEW_LINES.map((_, i) => String(i + 1)))}</div>
+  <div class="lines">${codeViewLines(CODE_VIEW_LINES)}</div></div>
+</section>
+<section id="editor-view">
+  <textarea id="editor" aria-label="editor">title={${WIDTH}}</textarea>
+  <div aria-hidden="true"><div class="line">  title={${WIDTH}},</div></div>
+</section>`;
+
 const BIG_PAGE = (() => {
   // ~100k nodes: 20,000 rows of five nodes each, digest titles at the very end.
   const rows = Array.from({ length: 20_000 }, (_, i) => `<li><span>row ${i}</span> <b>item</b></li>`).join('');
@@ -210,6 +232,7 @@ describe('title spotting in Chromium', () => {
       '/frame': `<!doctype html><p>Framed: <a href="#">${DMA}</a></p>`,
       '/big': BIG_PAGE,
       '/skipped': SKIPPED_PAGE,
+      '/code-view': CODE_VIEW_PAGE,
       '/orphan': `<!doctype html><h2>${POINTER}</h2><p>Read <a href="#">${SEQ2SEQ}</a> first.</p>`,
     });
     server.route('/hostile', hostilePage(server.origin));
@@ -329,6 +352,23 @@ describe('title spotting in Chromium', () => {
       [idOf(POINTER), POINTER],
       [idOf(SEQ2SEQ), SEQ2SEQ],
     ]);
+    await page.close();
+  });
+
+  it('reads the drawn copy of a read-only text area (GitHub\'s code view) as lines of one block, and no editor\'s hidden layer', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/code-view`);
+    // A title wrapped over two lines is marked on its first line: a mark cannot hold two line blocks.
+    expect(await waitForMarkCount(page, 2, 'both titles in the drawn lines')).toEqual([
+      [idOf(TOOLLESS), TOOLLESS],
+      [idOf(SEQ2SEQ), 'Sequence to Sequence Learning with'],
+    ]);
+    expect(await settledMarks(page, 1000)).toHaveLength(2);
+    // Inside aria-hidden a tab stop would be one a screen reader cannot name: the marks get none.
+    const focusable = await page.evaluate(() => [...document.querySelectorAll('[data-paperpeek-id]')].map((m) => m.getAttribute('tabindex')));
+    expect(focusable).toEqual([null, null]);
+    // Marking changed neither the drawn text nor the text area.
+    expect(await page.evaluate(() => document.querySelector('#drawn .lines')!.textContent)).toBe(CODE_VIEW_LINES.join(''));
     await page.close();
   });
 

@@ -121,6 +121,17 @@ const HOSTILE_CSS_PAGE = `<!doctype html><html dir="rtl"><head><title>Hostile CS
 <p><a id="a" href="#a">${POINTER.title}</a> is cited here.</p>
 </body></html>`;
 
+/** GitHub's code view: a transparent read-only text area laid over the `aria-hidden` lines it draws, so it takes the pointer. */
+const CODE_VIEW_PAGE = `<!doctype html><title>refs.bib</title>
+<style>.line { white-space: pre; font: 14px/24px monospace; } textarea { font: 14px/24px monospace; }</style>
+<section style="position:relative;width:700px">
+  <textarea id="ro" aria-readonly="true" aria-label="file content" spellcheck="false"
+    style="position:absolute;inset:0;width:100%;height:100%;padding:0;margin:0;color:transparent;background:transparent;border:0;resize:none;z-index:1;white-space:pre">@misc{s,
+  title={${SEQ2SEQ.title}},
+}</textarea>
+  <div id="drawn" aria-hidden="true" role="presentation"><div class="line">@misc{s,</div><div class="line">  title={${SEQ2SEQ.title}},</div><div class="line">}</div></div>
+</section>`;
+
 describe('hover card in Chromium', () => {
   let session: ExtensionSession;
   let server: FixtureServer;
@@ -132,6 +143,7 @@ describe('hover card in Chromium', () => {
       '/shadow': `<!doctype html><div id="host"></div><script>
         document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '<p><a href="#x">${POINTER.title}</a></p>';
       </script>`,
+      '/code-view': CODE_VIEW_PAGE,
       '/links-and-headings': `<!doctype html><h2>${SEQ2SEQ.title}</h2><ul><li><a href="#p">${POINTER.title}</a></li></ul>`,
       '/strict-csp': `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'none'; style-src 'none'"></head>
         <body><ul><li><a id="a" href="#a">${POINTER.title}</a></li></ul></body></html>`,
@@ -239,6 +251,26 @@ describe('hover card in Chromium', () => {
     await page.mouse.move(host.x + 20, host.y + 8);
     const card = await visibleCard(page, 'the card for a title inside a shadow root');
     expect(card.title).toBe(POINTER.title);
+    await page.close();
+  });
+
+  it('opens the card for a mark under a read-only text area laid over it (GitHub\'s code view), and hides it off the mark', async () => {
+    const page = await openMarked('/code-view', 1);
+    const box = (await page.locator('#drawn [data-paperpeek-id]').boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    // The text area, not the mark, is what the pointer is on.
+    expect(await page.evaluate(({ px, py }) => document.elementFromPoint(px, py)?.id, { px: x, py: y })).toBe('ro');
+    await page.mouse.move(x - 10, y);
+    await page.mouse.move(x, y, { steps: 3 });
+    const card = await visibleCard(page, 'the card for the title under the text area');
+    expect(card.title).toBe(SEQ2SEQ.title);
+    // Off the mark but still on the text area (the line above, away from the card): the card goes.
+    const off = { x: box.x + 4, y: box.y - box.height / 2 };
+    const onCard = off.x >= card.rect.x && off.x <= card.rect.x + card.rect.width && off.y >= card.rect.y && off.y <= card.rect.y + card.rect.height;
+    expect(onCard).toBe(false);
+    expect(await page.evaluate(({ px, py }) => document.elementFromPoint(px, py)?.id, { px: off.x, py: off.y })).toBe('ro');
+    await page.mouse.move(off.x, off.y, { steps: 3 });
+    await waitFor(async () => !(await readCard(page))?.visible, 'the card to hide once the pointer is off the mark');
     await page.close();
   });
 
