@@ -84,11 +84,13 @@ const OPENS_TITLE = lazyRegExp(
 /**
  * A time or date alone at the start of the line: a video's chapters (`27:30
  * Title`, `1:02:03 – Title`), a programme's slots (`10:30 Title`), a reading
- * group's schedule (`Jan 30 Title`, `30 Jan 2025 · Title`, `2025-01-30 Title`).
+ * group's schedule (`Jan 30 Title`, `30 Jan 2025 · Title`, `2025-01-30 Title`);
+ * or a year alone, as a list printed by year (`2015  Pointer Networks`, a
+ * notebook's output, a CV's publication lines).
  */
 const MONTH = String.raw`(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`;
 const TIMESTAMP_LEAD = new RegExp(
-  String.raw`^\s*(?:(?:\d{1,2}:)?\d{1,2}:\d{2}|${MONTH}\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+${MONTH}(?:\s+\d{4})?|\d{4}-\d{2}-\d{2})\s*(?:[-–—|·•]\s*)?$`,
+  String.raw`^\s*(?:(?:\d{1,2}:)?\d{1,2}:\d{2}|${MONTH}\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+${MONTH}(?:\s+\d{4})?|\d{4}-\d{2}-\d{2}|(?:19|20)\d{2})\s*(?:[-–—|·•]\s*)?$`,
   'u',
 );
 /** What may follow it: a line end, sentence or clause punctuation (full-width too), brackets, quotes, a spaced dash, an ellipsis. */
@@ -265,6 +267,17 @@ const CJK_PAPER_AFTER = new RegExp(String.raw`^\s*(?:の?(?:${CJK_PAPER})|那篇
 
 /** A remark in brackets right after that calls it a paper: `… (the AlgoPerf paper)`. */
 const PAPER_REMARK_AFTER = /^\s*\((?:the|an?|our|their|his|her)\s+(?:[^()\s]+\s+){0,3}(?:paper|preprint)\)/iu;
+
+/**
+ * What the text says is a title, right before it: `The paper's title says
+ * <em>symbolic discovery of …</em>`, `its title is …`, `a talk titled …`,
+ * `entitled …`. A full title so named is cited however it is cased.
+ */
+const SAID_TO_BE_TITLE_BEFORE = lazyRegExp(String.raw`(?:^|[^\p{L}\p{N}])(?:title\s+(?:is|was|reads|says)|(?:en)?titled)\s*:?\s*$`, 'iu');
+
+export function saidToBeTitle(before: string): boolean {
+  return SAID_TO_BE_TITLE_BEFORE().test(before);
+}
 
 export function namedAsPaper(before: string, after: string): boolean {
   return (THE_BEFORE().test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after) || PAPER_REMARK_AFTER.test(after);
@@ -453,6 +466,8 @@ export function acceptHit(hit: HitInContext): boolean {
   if (insideUrl(hit.before)) return false;
   // Called a paper by name, however it is cased: `the pointer networks paper`.
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
+  // Said to be a title (`its title is …`, `titled …`): a full title, however it is cased.
+  if (hit.kind === 'full' && saidToBeTitle(hit.before) && !continuesAsTitle(hit.before, hit.after)) return true;
   // A main title that goes on into a subtitle that is not its own names another paper
   // (`Rethinking …: A Bag-Level Classifier …`); its own would have matched in full.
   if (hit.kind === 'main' && OTHER_SUBTITLE().test(hit.after)) return false;

@@ -449,6 +449,11 @@ describe('precision rules', () => {
     ]);
     expect(marked('Jan 30 · Sequence to Sequence Learning with Neural Networks [pdf]')).toEqual([SEQ2SEQ]);
     expect(marked('2025-01-30 Sequence to Sequence Learning with Neural Networks')).toEqual([SEQ2SEQ]);
+    // A year alone opens one too, as a list printed by year does: a generic title, written as one, to the line's end.
+    expect(marked('2015  Pointer Networks')).toEqual([POINTER]);
+    expect(marked('2015 pointer networks')).toEqual([]);
+    expect(marked('2015 Pointer Networks were proposed for sorting')).toEqual([]);
+    expect(marked('in 2015 Pointer Networks')).toEqual([]);
     // Mid-sentence, a date's day is a number, not a title's first word; a capital after still runs on.
     expect(marked('we met on Jan 30 Sequence to Sequence Learning with Neural Networks')).toEqual([SEQ2SEQ]);
     expect(marked('we met on Jan 30 Sequence to Sequence Learning with Neural Networks Revisited')).toEqual([]);
@@ -509,6 +514,18 @@ describe('precision rules', () => {
     // Inside the link it must still stand as a title, and a generic one in lower case is still prose.
     expect(inLink('see our Pointer Networks tutorial here', 'our Pointer Networks tutorial')).toEqual([]);
     expect(inLink('note: pointer networks work well', 'note: pointer networks')).toEqual([]);
+  });
+
+  it('marks a full title the text says is a title, however it is cased', () => {
+    const symbolic = 'Symbolic Discovery of Optimization Algorithms';
+    expect(marked(`The paper's title says ${symbolic.toLowerCase()}, but the search space is hand-designed`)).toEqual([symbolic]);
+    expect(marked(`a talk titled ${symbolic.toLowerCase()} at the workshop`)).toEqual([symbolic]);
+    expect(marked('Its title is: pointer networks.')).toEqual([POINTER]);
+    // Not without the word: the same words in prose stay prose.
+    expect(marked(`we revisit ${symbolic.toLowerCase()}, but the search space is hand-designed`)).toEqual([]);
+    // Nor a main title alone, nor one that goes on into a longer title.
+    expect(marked('a thread titled order matters for sets')).toEqual([]);
+    expect(marked('a workshop titled Pointer Networks for Speech')).toEqual([]);
   });
 
   it('marks a title the text calls a paper, however it is cased', () => {
