@@ -230,9 +230,14 @@ const NAME = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:(?:[-'’]\\p{Lu}?|\\p{Lu})\\p
  * Hu, Huang & Leskovec)`, `(Chen et al.)`: three capitalised words could be
  * anything, `(Yoga, Pilates & Breathwork)`); or, after a comma, two authors or
  * `et al.` and the year (`, Chen et al. 2023`, `, Defazio and Mishchenko,
- * 2023`; not `, Summer 2024`).
+ * 2023`; not `, Summer 2024`). A venue may carry a two-digit year (`(Li,
+ * Yosinski — ICLR '16)`): a name with two capitals, so `(Summer '24)` is not one.
  */
-const NUMBERED_OR_DATED = new RegExp(String.raw`^\s*(?:\([^()]{0,80}\b(?:19|20)\d{2}[a-z]?\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])`, 'u');
+const VENUE_SHORT_YEAR = String.raw`\p{Lu}\p{L}*\p{Lu}\p{L}*\s*['’]\d{2}`;
+const NUMBERED_OR_DATED = new RegExp(
+  String.raw`^\s*(?:\([^()]{0,80}\b(?:(?:19|20)\d{2}[a-z]?|${VENUE_SHORT_YEAR})\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])`,
+  'u',
+);
 const AUTHORS_IN_BRACKETS = lazyRegExp(
   String.raw`^\s*\(${NAME}(?:\s+et\s+al\.?|(?:\s*,\s*${NAME}){2,12}\s*(?:,\s*)?(?:&|and)\s+${NAME}|(?:\s*,\s*${NAME}){3,12})\)`,
   'u',
@@ -503,7 +508,13 @@ export function acceptHit(hit: HitInContext): boolean {
   }
   // A title-cased title followed by its citation, or introduced as a paper, names it, generic or not.
   if (citedAsTitle(hit) || introducedAsTitle(hit)) return true;
-  return hit.distinctive && (writtenAsTitle(hit.asWritten, hit.title) || opensWithItsName(hit)) && !continuesAsTitle(hit.before, hit.after);
+  if (!hit.distinctive) return false;
+  if (writtenAsTitle(hit.asWritten, hit.title) || opensWithItsName(hit)) return !continuesAsTitle(hit.before, hit.after);
+  // A distinctive title in sentence case (`is General-purpose in-context learning by
+  // meta-learning transformers the Kirsch one?`): its capital opens a title, and the
+  // words after it need not be lower case, as they must be for a title-cased title
+  // whose capitals could run on into a longer one.
+  return isCapitalised(hit.asWritten);
 }
 
 /**

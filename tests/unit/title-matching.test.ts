@@ -670,6 +670,25 @@ describe('citations in prose', () => {
     expect(marked('last year’s course, Continual Learning in Neural Networks, Summer 2024, is on the drive')).toEqual([]);
     expect(marked('we like relational deep learning, Fey et al. 2023, a lot')).toEqual([]);
   });
+
+  it('reads a venue with a two-digit year as a citation, and a season with one as none', () => {
+    const CONVERGENT = 'Convergent Learning: Do different neural networks learn the same representations?';
+    expect(marked("Convergent Learning (Li, Yosinski, Clune, Lipson, Hopcroft — ICLR '16) compares nets")).toEqual([CONVERGENT]);
+    expect(marked('Convergent Learning (ICLR ’16) compares nets')).toEqual([CONVERGENT]);
+    expect(marked("our Convergent Learning (Summer '24) workshop")).toEqual([]);
+  });
+});
+
+describe('a distinctive title in sentence case in prose', () => {
+  const GENERAL = 'General-Purpose In-Context Learning by Meta-Learning Transformers';
+  it('is marked when its first word is capitalised, whatever follows', () => {
+    expect(marked('is General-purpose in-context learning by meta-learning transformers the Kirsch one?')).toEqual([GENERAL]);
+    expect(marked('I liked General-purpose in-context learning by meta-learning transformers. It is short.')).toEqual([GENERAL]);
+  });
+  it('is not marked all in lower case in running prose, nor a generic title in sentence case', () => {
+    expect(marked('we study general-purpose in-context learning by meta-learning transformers here')).toEqual([]);
+    expect(marked('we study Pointer networks on sorting')).toEqual([]);
+  });
 });
 
 describe('citation after a title, on hostile input', () => {
