@@ -510,11 +510,12 @@ export function acceptHit(hit: HitInContext): boolean {
   if (citedAsTitle(hit) || introducedAsTitle(hit)) return true;
   if (!hit.distinctive) return false;
   if (writtenAsTitle(hit.asWritten, hit.title) || opensWithItsName(hit)) return !continuesAsTitle(hit.before, hit.after);
-  // A distinctive title in sentence case (`is General-purpose in-context learning by
-  // meta-learning transformers the Kirsch one?`): its capital opens a title, and the
-  // words after it need not be lower case, as they must be for a title-cased title
-  // whose capitals could run on into a longer one.
-  return isCapitalised(hit.asWritten);
+  // A distinctive title in sentence case inside a sentence (`is General-purpose
+  // in-context learning by meta-learning transformers the Kirsch one?`): its capital
+  // opens a title. At a sentence's start the capital is the sentence's own
+  // (`… targets. Sequence to sequence learning with neural networks has become the
+  // default`): the method, in ordinary words.
+  return isCapitalised(hit.asWritten) && !OPENS_SENTENCE.test(hit.before);
 }
 
 /**

@@ -685,6 +685,10 @@ describe('a distinctive title in sentence case in prose', () => {
     expect(marked('is General-purpose in-context learning by meta-learning transformers the Kirsch one?')).toEqual([GENERAL]);
     expect(marked('I liked General-purpose in-context learning by meta-learning transformers. It is short.')).toEqual([GENERAL]);
   });
+  it('is not marked opening a sentence, where the capital is the sentence’s own', () => {
+    expect(marked('It ends here. Sequence to sequence learning with neural networks has become the default.')).toEqual([]);
+    expect(marked('General-purpose in-context learning by meta-learning transformers is what we want')).toEqual([]);
+  });
   it('is not marked all in lower case in running prose, nor a generic title in sentence case', () => {
     expect(marked('we study general-purpose in-context learning by meta-learning transformers here')).toEqual([]);
     expect(marked('we study Pointer networks on sorting')).toEqual([]);
