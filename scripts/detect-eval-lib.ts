@@ -10,7 +10,9 @@
  *   synthetic/  hand-written HTML pages in the shapes readers meet + labels.json
  *
  * Test contract (issue 3 §8): a marked occurrence is an element carrying
- * `data-paperpeek-id="<paper id>"`; marks never nest; marking leaves the page's
+ * `data-paperpeek-id="<paper id>"`; a title over several text nodes goes on in
+ * parts (`data-paperpeek-part` = its `data-paperpeek-occurrence`), its text read
+ * from the mark to its last part; marks never nest; marking leaves the page's
  * text unchanged. The text is compared with the same page rendered, with the same
  * actions, in a browser without the extension.
  */
@@ -25,6 +27,8 @@ export const DETECT_FIXTURES_DIR = join(ROOT, 'tests', 'fixtures', 'detect');
 export const REAL_DIR = join(DETECT_FIXTURES_DIR, 'real');
 export const SYNTHETIC_DIR = join(DETECT_FIXTURES_DIR, 'synthetic');
 export const MARK_ATTRIBUTE = 'data-paperpeek-id';
+export const OCCURRENCE_ATTRIBUTE = 'data-paperpeek-occurrence';
+export const PART_ATTRIBUTE = 'data-paperpeek-part';
 
 /** Targets of issue 3 §4, checked by `eval:detect -- --check`. */
 export const TARGETS = { recall: 0.95, precision: 0.98 } as const;
@@ -369,17 +373,29 @@ while (queue.length > 0) {
 const SNAPSHOT_JS = `(() => {
 ${TREES_JS}
 const ATTR = ${JSON.stringify(MARK_ATTRIBUTE)};
+const PART = ${JSON.stringify(PART_ATTRIBUTE)};
+const OCCURRENCE = ${JSON.stringify(OCCURRENCE_ATTRIBUTE)};
 const squash = (s) => (s ?? '').replace(/\\s+/g, ' ').trim();
+// A mark's text: its own, or from it to the end of its last part.
+const markedText = (root, el) => {
+  const occurrence = el.getAttribute(OCCURRENCE);
+  const parts = occurrence ? root.querySelectorAll('[' + PART + '="' + CSS.escape(occurrence) + '"]') : [];
+  if (parts.length === 0) return el.textContent;
+  const range = document.createRange();
+  range.setStartBefore(el);
+  range.setEndAfter(parts[parts.length - 1]);
+  return range.toString();
+};
 const marks = [];
 for (const { root, key } of trees) {
   for (const el of root.querySelectorAll('[' + ATTR + ']')) {
     let nestedIn = null;
     let up = el.parentNode;
     while (up) {
-      if (up.nodeType === 1 && up.hasAttribute(ATTR)) { nestedIn = up.getAttribute(ATTR); break; }
+      if (up.nodeType === 1 && (up.hasAttribute(ATTR) || up.hasAttribute(PART))) { nestedIn = up.getAttribute(ATTR) ?? 'a part of ' + up.getAttribute(PART); break; }
       up = up.parentNode ?? (up instanceof ShadowRoot ? up.host : null);
     }
-    const text = squash(el.textContent);
+    const text = squash(markedText(root, el));
     const parent = el.parentElement;
     const block = parent ? parent.closest('p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, blockquote, pre, figcaption') ?? parent : null;
     let context = squash(block ? block.textContent : '');

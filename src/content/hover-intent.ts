@@ -12,7 +12,7 @@
  */
 import type { CardController, CardPaper } from '../ui/card/card-api';
 import { DEFAULT_SETTINGS } from '../shared/settings';
-import { MARK_SELECTOR } from './marks';
+import { markOf } from './marks';
 import { READ_ONLY_TEXT_AREA } from './page-text';
 
 /** The rest delay until settings are read (the setting's own default). */
@@ -52,8 +52,6 @@ export function startHoverIntent(doc: Document, deps: HoverIntentDeps): HoverInt
   let hideTimer: ReturnType<typeof setTimeout> | undefined;
   let suppressedTitle: { element: Element; title: string } | null = null;
 
-  const markOf = (target: EventTarget | null): Element | null =>
-    target instanceof Element ? target.closest(MARK_SELECTOR) : null;
   /** The event's real target: listeners on the document see a shadow host, not the mark inside it. */
   const origin = (event: Event): EventTarget | null => event.composedPath()[0] ?? event.target;
   const inCard = (node: EventTarget | null) => card !== null && node instanceof Node && card.contains(node);

@@ -11,6 +11,14 @@
  *
  * Marks never nest and never change the page's textContent; links keep working
  * because nothing is replaced, only wrapped.
+ *
+ * A title over several text nodes (`<em>Pointer</em> Networks`) is wrapped a
+ * piece per text node, each piece where its text already is: moving the page's
+ * own elements into a mark would pull them from under the framework that
+ * renders them (React, Vue and the like keep their nodes' parents and throw
+ * when one has moved: facebook/react#11538). The first piece is the mark, with
+ * `data-paperpeek-id` and `data-paperpeek-occurrence=N`; the others are its
+ * parts, `data-paperpeek-part=N`, found again with markOf.
  */
 import { TITLE_CARRIER_TAGS, blockOf, isSkippedElement, nodeAt, shadowHostRightAfter, type TextBlock } from './page-text';
 
@@ -19,6 +27,13 @@ export const MARK_ATTRIBUTE = 'data-paperpeek-id';
 export const ADOPTED_ATTRIBUTE = 'data-paperpeek-adopted';
 export const MARK_TAG = 'paperpeek-mark';
 export const MARK_SELECTOR = `[${MARK_ATTRIBUTE}]`;
+/** On the mark that is the first piece of a title over several text nodes: the number its other pieces carry. */
+const OCCURRENCE_ATTRIBUTE = 'data-paperpeek-occurrence';
+/** On the other pieces of such a title: its mark's occurrence number. */
+export const PART_ATTRIBUTE = 'data-paperpeek-part';
+/** A mark or a part of one: what the pointer or the caret may be on. */
+export const MARK_OR_PART_SELECTOR = `${MARK_SELECTOR}, [${PART_ATTRIBUTE}]`;
+let occurrences = 0;
 /** Set when we made an adopted element focusable, so cleanup takes the tabindex back. */
 const FOCUSABLE_ATTRIBUTE = 'data-paperpeek-focusable';
 const NATIVELY_FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
@@ -50,7 +65,29 @@ function createMark(parent: Element | null): Element {
 
 function isInsideMark(node: Node): boolean {
   const element = node instanceof Element ? node : node.parentElement;
-  return element?.closest(MARK_SELECTOR) != null;
+  return element?.closest(MARK_OR_PART_SELECTOR) != null;
+}
+
+/** The mark `target` is, or is inside, or whose part it is in; null when none. */
+export function markOf(target: EventTarget | null): Element | null {
+  const found = target instanceof Element ? target.closest(MARK_OR_PART_SELECTOR) : null;
+  const part = found?.getAttribute(PART_ATTRIBUTE);
+  if (found == null || part == null) return found ?? null;
+  const root = found.getRootNode() as Document | ShadowRoot;
+  return root.querySelector(`[${OCCURRENCE_ATTRIBUTE}="${CSS.escape(part)}"]`);
+}
+
+/** The text a mark stands for: its own, or from its start to the end of its last part. */
+export function markedText(mark: Element): string {
+  const occurrence = mark.getAttribute(OCCURRENCE_ATTRIBUTE);
+  if (occurrence == null) return mark.textContent ?? '';
+  const parts = (mark.getRootNode() as Document | ShadowRoot).querySelectorAll(`[${PART_ATTRIBUTE}="${CSS.escape(occurrence)}"]`);
+  const last = parts[parts.length - 1];
+  if (!last) return mark.textContent ?? '';
+  const range = document.createRange();
+  range.setStartBefore(mark);
+  range.setEndAfter(last);
+  return range.toString();
 }
 
 /** The range of block text [start, end) as a DOM Range. */
@@ -160,9 +197,60 @@ export function placeMark(range: Range, element: Element | null, id: string): El
   // Investigations …”`) is taken whole too, its quote inside the mark.
   if (splitsLinkOrHoldsMark(range)) widenToWholeElements(range, true);
   if (splitsLinkOrHoldsMark(range)) return null;
-  mark.appendChild(range.extractContents());
-  range.insertNode(mark);
+  return wrapPieces(range, mark);
+}
+
+/**
+ * Wraps each text node's share of `range` where it stands: `mark` around the
+ * first, a part around each other one. White space alone between pieces is
+ * left as it is (a part there could stand where no inline element may, between
+ * table cells or list items), and so is text the page does not show as prose
+ * (a style sheet, an editable field).
+ */
+function wrapPieces(range: Range, mark: Element): Element | null {
+  const ancestor = range.commonAncestorContainer;
+  const pieces: Text[] = [];
+  const walker = document.createTreeWalker(ancestor, NodeFilter.SHOW_TEXT);
+  for (let node = walker.currentNode instanceof Text ? walker.currentNode : walker.nextNode(); node; node = walker.nextNode()) {
+    if (!(node instanceof Text) || !range.intersectsNode(node)) continue;
+    const from = node === range.startContainer ? range.startOffset : 0;
+    const to = node === range.endContainer ? range.endOffset : node.data.length;
+    if (!/\S/.test(node.data.slice(from, to)) || underSkipped(node, ancestor)) continue;
+    if (isInsideMark(node)) return null;
+    pieces.push(node);
+  }
+  if (pieces.length === 0) return null;
+  // Where each piece starts and ends, taken before any text node is split.
+  const spans = pieces.map((node) => ({
+    node,
+    from: node === range.startContainer ? range.startOffset : 0,
+    to: node === range.endContainer ? range.endOffset : node.data.length,
+  }));
+  const occurrence = String(++occurrences);
+  if (spans.length > 1) mark.setAttribute(OCCURRENCE_ATTRIBUTE, occurrence);
+  spans.forEach(({ node, from, to }, index) => {
+    // The page's text node stays where it is, keeping the text before the piece;
+    // the piece and the text after it are new nodes (as surroundContents does it).
+    if (to < node.data.length) node.splitText(to);
+    const piece = document.createTextNode(node.data.slice(from));
+    node.deleteData(from, node.data.length - from);
+    let wrapper = mark;
+    if (index > 0) {
+      wrapper = createMark(node.parentElement);
+      wrapper.setAttribute(PART_ATTRIBUTE, occurrence);
+    }
+    wrapper.appendChild(piece);
+    node.parentNode?.insertBefore(wrapper, node.nextSibling);
+  });
   return mark;
+}
+
+/** Whether `node` lies in an element (below `stop`) whose text is not read as prose: a style sheet, a script, an editable field. */
+function underSkipped(node: Node, stop: Node): boolean {
+  for (let element = node.parentElement; element && element !== stop; element = element.parentElement) {
+    if (isSkippedElement(element)) return true;
+  }
+  return false;
 }
 
 /**
@@ -198,10 +286,10 @@ const SET_OFF_ONLY = /^[\s"'“”„‟‘’‚«»‹›「」『』《》〈
 /** Whether marking the range would cut a link in two or wrap a mark already placed. */
 function splitsLinkOrHoldsMark(range: Range): boolean {
   const ancestor = range.commonAncestorContainer;
-  const inside = ancestor instanceof Element ? ancestor.querySelectorAll(`a, ${MARK_SELECTOR}`) : [];
+  const inside = ancestor instanceof Element ? ancestor.querySelectorAll(`a, ${MARK_OR_PART_SELECTOR}`) : [];
   for (const element of inside) {
     if (!range.intersectsNode(element)) continue;
-    if (element.matches(MARK_SELECTOR)) return true;
+    if (element.matches(MARK_OR_PART_SELECTOR)) return true;
     const wholeInside = range.isPointInRange(element, 0) && range.isPointInRange(element, element.childNodes.length);
     if (!wholeInside) return true;
   }
@@ -226,7 +314,7 @@ function announce(element: Element, place: Element | null): void {
 
 /** Removes every mark this script placed under `root`, restoring the page's own elements. */
 export function removeMarks(root: ParentNode): void {
-  for (const element of root.querySelectorAll(MARK_SELECTOR)) {
+  for (const element of root.querySelectorAll(MARK_OR_PART_SELECTOR)) {
     if (isOurMark(element)) {
       const parent = element.parentNode;
       if (!parent) continue;
@@ -247,8 +335,8 @@ export function removeMarks(root: ParentNode): void {
  * roots get the same quiet underline from a constructed sheet (which a page CSP
  * cannot block).
  */
-const SHADOW_MARK_CSS = `[${MARK_ATTRIBUTE}] { text-decoration: underline dotted rgb(37 99 235 / 0.75) !important; text-decoration-thickness: 1.5px !important; text-underline-offset: 0.18em !important; }
-@media (prefers-color-scheme: dark) { [${MARK_ATTRIBUTE}] { text-decoration-color: rgb(147 197 253 / 0.8) !important; } }`;
+const SHADOW_MARK_CSS = `${MARK_OR_PART_SELECTOR} { text-decoration: underline dotted rgb(37 99 235 / 0.75) !important; text-decoration-thickness: 1.5px !important; text-underline-offset: 0.18em !important; }
+@media (prefers-color-scheme: dark) { ${MARK_OR_PART_SELECTOR} { text-decoration-color: rgb(147 197 253 / 0.8) !important; } }`;
 let shadowSheet: CSSStyleSheet | null = null;
 
 export function styleShadowRoot(root: ShadowRoot): void {
@@ -268,8 +356,8 @@ export function styleShadowRoot(root: ShadowRoot): void {
  * manifest's marks.css; the highlight is a constructed sheet added to the
  * document, which a page CSP cannot block.
  */
-const HIGHLIGHT_CSS = `[${MARK_ATTRIBUTE}] { text-decoration: none !important; background-color: rgb(250 204 21 / 0.28) !important; border-radius: 2px !important; }
-@media (prefers-color-scheme: dark) { [${MARK_ATTRIBUTE}] { background-color: rgb(250 204 21 / 0.22) !important; } }`;
+const HIGHLIGHT_CSS = `${MARK_OR_PART_SELECTOR} { text-decoration: none !important; background-color: rgb(250 204 21 / 0.28) !important; border-radius: 2px !important; }
+@media (prefers-color-scheme: dark) { ${MARK_OR_PART_SELECTOR} { background-color: rgb(250 204 21 / 0.22) !important; } }`;
 let highlightSheet: CSSStyleSheet | null = null;
 
 export function setMarkStyle(doc: Document, style: 'underline' | 'highlight'): void {

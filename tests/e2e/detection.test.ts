@@ -30,10 +30,21 @@ const TOOLLESS = 'Symbolic Discovery of Optimization Algorithms';
 async function marks(page: Page): Promise<[string, string][]> {
   return page.evaluate(() => {
     const found: [string, string][] = [];
+    // A title over several text nodes is marked in pieces: the mark, then its parts.
+    const markedText = (root: Document | ShadowRoot, mark: Element): string => {
+      const occurrence = mark.getAttribute('data-paperpeek-occurrence');
+      const parts = occurrence ? root.querySelectorAll(`[data-paperpeek-part="${occurrence}"]`) : [];
+      const last = parts[parts.length - 1];
+      if (!last) return mark.textContent ?? '';
+      const range = document.createRange();
+      range.setStartBefore(mark);
+      range.setEndAfter(last);
+      return range.toString();
+    };
     const visit = (root: Document | ShadowRoot) => {
       for (const element of root.querySelectorAll('*')) {
         const id = element.getAttribute('data-paperpeek-id');
-        if (id) found.push([id, element.textContent ?? '']);
+        if (id) found.push([id, markedText(root, element)]);
         if (element.shadowRoot) visit(element.shadowRoot);
       }
     };
@@ -215,6 +226,37 @@ const BIG_PAGE = (() => {
   return `<!doctype html><title>Big</title><ul>${rows}</ul><h2>${POINTER}</h2><p><a href="#">${SEQ2SEQ}</a></p>`;
 })();
 
+/**
+ * A page whose list a framework renders and re-renders the way React does: it
+ * keeps the nodes it created and later takes each out of the parent it put it in
+ * (removeChild throws when a node has moved: facebook/react#11538).
+ */
+const FRAMEWORK_PAGE = `<!doctype html><title>Framework</title><ol id="refs"></ol><script>
+const list = document.getElementById('refs');
+let rendered = [];
+window.renderErrors = [];
+window.render = (title) => {
+  try {
+    for (const [parent, node] of rendered) parent.removeChild(node);
+  } catch (error) {
+    window.renderErrors.push(String(error));
+  }
+  rendered = [];
+  const item = document.createElement('li');
+  const em = document.createElement('em');
+  const [first, ...rest] = title.split(' ');
+  em.append(first);
+  const b = document.createElement('b');
+  b.append(rest.join(' '));
+  item.append('Vinyals, O. (2015). ', em, ' ', b, '. NeurIPS.');
+  for (const node of [...item.childNodes]) rendered.push([item, node]);
+  rendered.push([em, em.firstChild], [b, b.firstChild]);
+  list.append(item);
+  rendered.push([list, item]);
+};
+render(${JSON.stringify(POINTER)});
+</script>`;
+
 describe('title spotting in Chromium', () => {
   let session: ExtensionSession;
   let server: FixtureServer;
@@ -234,6 +276,7 @@ describe('title spotting in Chromium', () => {
       '/skipped': SKIPPED_PAGE,
       '/code-view': CODE_VIEW_PAGE,
       '/orphan': `<!doctype html><h2>${POINTER}</h2><p>Read <a href="#">${SEQ2SEQ}</a> first.</p>`,
+      '/framework': FRAMEWORK_PAGE,
     });
     server.route('/hostile', hostilePage(server.origin));
     session = await launchExtension();
@@ -241,6 +284,18 @@ describe('title spotting in Chromium', () => {
   afterAll(async () => {
     await session?.close();
     await server?.close();
+  });
+
+  it('marks a title over several elements without moving the nodes a framework rendered, so its re-render still works', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/framework`);
+    expect(await waitForMarkCount(page, 1, 'the title over an <em> and a <b>')).toEqual([[idOf(POINTER), POINTER]]);
+    expect(await page.locator('[data-paperpeek-part]').count()).toBe(1);
+    await page.evaluate((title) => (window as unknown as { render(title: string): void }).render(title), SEQ2SEQ);
+    expect(await page.evaluate(() => (window as unknown as { renderErrors: string[] }).renderErrors)).toEqual([]);
+    expect(await waitForMarkCount(page, 1, 'the re-rendered title')).toEqual([[idOf(SEQ2SEQ), SEQ2SEQ]]);
+    expect(await page.locator('#refs li').count()).toBe(1);
+    await page.close();
   });
 
   it('marks items an infinite feed adds later, and only the new ones', async () => {

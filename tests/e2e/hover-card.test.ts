@@ -144,6 +144,7 @@ describe('hover card in Chromium', () => {
         document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '<p><a href="#x">${POINTER.title}</a></p>';
       </script>`,
       '/code-view': CODE_VIEW_PAGE,
+      '/split': `<!doctype html><ol><li>Vinyals, O. (2015). <em id="first">Pointer</em> <b id="rest">Networks</b>. NeurIPS.</li></ol>`,
       '/links-and-headings': `<!doctype html><h2>${SEQ2SEQ.title}</h2><ul><li><a href="#p">${POINTER.title}</a></li></ul>`,
       '/strict-csp': `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'none'; style-src 'none'"></head>
         <body><ul><li><a id="a" href="#a">${POINTER.title}</a></li></ul></body></html>`,
@@ -183,6 +184,18 @@ describe('hover card in Chromium', () => {
     await page.mouse.move(5, 500);
     await waitFor(async () => !(await readCard(page))?.visible, 'the card to hide after the pointer left');
     expect(await page.getAttribute('#a', 'title')).toBe('native tooltip');
+    await page.close();
+  });
+
+  it('opens the same card from any piece of a title marked over several elements, and stays open moving between them', async () => {
+    const page = await openMarked('/split', 1);
+    await page.hover('#rest');
+    const card = await visibleCard(page, 'the card from the second piece');
+    expect(card.title).toBe(POINTER.title);
+    await page.hover('#first');
+    await page.waitForTimeout(600);
+    expect((await readCard(page))?.visible).toBe(true);
+    expect((await readCard(page))?.title).toBe(POINTER.title);
     await page.close();
   });
 

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPageScanner, type PageScanner, type ScanChannel } from '../../src/content/page-scanner';
+import { markOf, markedText } from '../../src/content/marks';
 import { ok } from '../../src/shared/result';
 import { unitsOf, type RenderedPayload, type ScanPayload } from '../../src/shared/protocol';
 import { matchSeedTitles, seedBundle } from './seed-matcher';
@@ -35,7 +36,7 @@ function recordingChannel() {
 }
 
 const frames = () => new Promise((resolve) => setTimeout(resolve, 400));
-const marks = () => [...document.querySelectorAll('[data-paperpeek-id]')].map((el) => [el.getAttribute('data-paperpeek-id'), el.textContent]);
+const marks = () => [...document.querySelectorAll('[data-paperpeek-id]')].map((el) => [el.getAttribute('data-paperpeek-id'), markedText(el)]);
 
 installBrowserInnerText();
 
@@ -89,7 +90,7 @@ describe('page scanner', () => {
     ]);
   });
 
-  it('marks a title that begins with a whole link and goes on past it, the link inside the mark', async () => {
+  it('marks a title that begins with a whole link and goes on past it, a piece in the link and a part after it', async () => {
     const WHEN = 'When, Why and How Much? Adaptive Learning Rate Scheduling by Refinement';
     document.body.innerHTML = `<p>Use the linear decay recommended in <a href="/paper">When, Why and How Much?</a> Adaptive Learning Rate Scheduling by Refinement, Defazio et al. 2023, then extrapolate.</p>
       <p>A mark would cut this link in two, so it is left alone: <a href="/x">see When, Why and How Much?</a> Adaptive Learning Rate Scheduling by Refinement, Defazio et al. 2023.</p>`;
@@ -98,7 +99,11 @@ describe('page scanner', () => {
     await scanner.idle();
     expect(marks()).toEqual([[idOf(WHEN), WHEN]]);
     const mark = document.querySelector('[data-paperpeek-id]')!;
-    expect(mark.querySelector('a[href="/paper"]')?.textContent).toBe('When, Why and How Much?');
+    const link = document.querySelector('a[href="/paper"]')!;
+    expect(mark.parentElement).toBe(link);
+    expect(mark.textContent).toBe('When, Why and How Much?');
+    expect(link.parentElement?.localName).toBe('p'); // the page's link stays where it was
+    expect(document.querySelector('[data-paperpeek-part]')?.textContent).toBe(' Adaptive Learning Rate Scheduling by Refinement');
     expect(document.body.textContent).toBe(before);
   });
 
@@ -111,9 +116,40 @@ describe('page scanner', () => {
     scanner = start(recordingChannel().send);
     await scanner.idle();
     expect(marks()).toEqual([[idOf(ICL), `“${ICL}”`]]);
-    expect(document.querySelector('[data-paperpeek-id]')?.querySelector('a[href="/icl"]')).not.toBeNull();
-    expect(document.querySelector('a[href="/x"]')?.closest('[data-paperpeek-id]')).toBeNull();
+    expect(document.querySelector('[data-paperpeek-id]')?.closest('a[href="/icl"]')).not.toBeNull();
+    expect(document.querySelector('a[href="/x"] [data-paperpeek-id], a[href="/x"] [data-paperpeek-part]')).toBeNull();
     expect(document.body.textContent).toBe(before);
+  });
+
+  it('marks a title over several elements without moving any of the page’s nodes, and takes the marks off again', async () => {
+    // React, Vue and the like remove the nodes they rendered from the parents they put
+    // them in: a page node moved into a mark makes their removeChild throw.
+    document.body.innerHTML = `<ol><li id="p">Vinyals, O. (2015). <em>Pointer</em> <b>Networks</b>. NeurIPS.</li></ol>`;
+    const p = document.getElementById('p')!;
+    const pageNodes = [...p.childNodes].flatMap((node) => [node, ...node.childNodes]);
+    const parents = pageNodes.map((node) => node.parentNode);
+    const before = document.body.textContent;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(marks()).toEqual([[idOf('Pointer Networks'), 'Pointer Networks']]);
+    expect(pageNodes.map((node) => node.parentNode)).toEqual(parents);
+    const mark = document.querySelector('[data-paperpeek-id]')!;
+    const parts = [...document.querySelectorAll('[data-paperpeek-part]')];
+    expect([mark.textContent, ...parts.map((part) => part.textContent)]).toEqual(['Pointer', 'Networks']);
+    expect(parts.map((part) => markOf(part))).toEqual([mark]);
+    expect(markOf(mark.firstChild!.parentElement)).toBe(mark);
+    expect(mark.getAttribute('tabindex')).toBe('0');
+    expect(parts.some((part) => part.hasAttribute('tabindex'))).toBe(false);
+    for (const node of pageNodes) node.parentNode!.removeChild(node); // what a framework's re-render does
+    expect(p.textContent).toBe('');
+    document.body.innerHTML = `<ol><li id="p">Vinyals, O. (2015). <em>Pointer</em> <b>Networks</b>.</li></ol>`;
+    scanner.stop();
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(document.querySelectorAll('[data-paperpeek-part]')).toHaveLength(1);
+    scanner.stop();
+    expect(document.querySelectorAll('[data-paperpeek-id], [data-paperpeek-part], paperpeek-mark')).toHaveLength(0);
+    expect(document.body.textContent).toBe(before.replace(' NeurIPS.', ''));
   });
 
   it("reads a code listing's rows as the lines of one text, and marks a title wrapped over two on its first line", async () => {
