@@ -117,7 +117,9 @@ export function createHandlers(
 
     async scanRendered({ texts }) {
       const { units, tokens } = renderedUnits(texts);
-      return ok({ spans: spansOf(await matcher.scan(units, await catalog.corpus()), tokens, texts) });
+      // Rendered text runs a link into a label beside it (`…linear modelsarxiv.org`,
+      // the label set off by a margin): found glued here, judged on the exact read.
+      return ok({ spans: spansOf(await matcher.scan(units, await catalog.corpus(), { gluedEnds: true }), tokens, texts) });
     },
 
     async getPaper({ id }) {

@@ -7,14 +7,15 @@
  */
 import type { KeyBucket } from '../shared/paper-buckets';
 import { keyBucketOfSignature, type KeyEntry } from '../shared/title-index';
-import { matchProbes, probeSignatures, skipProbesLeft, type Probe, type ScanHit, type ScanUnit } from '../shared/title-scanner';
+import { matchProbes, probeSignatures, skipProbesLeft, type MatchOptions, type Probe, type ScanHit, type ScanUnit } from '../shared/title-scanner';
 import type { PaperPeekDatabase } from './db';
 import { SIGNATURES_META_KEY, type StoredSignatures } from './digest-loader';
 import type { Corpus } from './imported-layer';
 import { IMPORTED_SIGNATURES_KEY } from './imports';
 
 export interface TitleMatcher {
-  scan(units: readonly ScanUnit[], corpus: Corpus): Promise<ScanHit[]>;
+  /** `options.gluedEnds`: also find a full title whose last word runs into the next (matchProbes). */
+  scan(units: readonly ScanUnit[], corpus: Corpus, options?: MatchOptions): Promise<ScanHit[]>;
 }
 
 /**
@@ -93,7 +94,7 @@ export function createTitleMatcher(db: PaperPeekDatabase): TitleMatcher {
   }
 
   return {
-    async scan(units, corpus) {
+    async scan(units, corpus, options = {}) {
       const active: { layer: KeyLayer; table: KeyTable }[] = [
         { layer: layerFor('bundled', SIGNATURES_META_KEY, corpus.bundled.version, corpus.bundled.bucketCount), table: db.keyBuckets },
       ];
@@ -123,11 +124,11 @@ export function createTitleMatcher(db: PaperPeekDatabase): TitleMatcher {
       // Openings first; then only the skip probes (titles with a slip) at words no title found covers.
       const openings = probes.filter((probe) => probe.skip !== true);
       const openingsFor = await lookupFor(openings, false);
-      const hits = matchProbes(openings, openingsFor);
+      const hits = matchProbes(openings, openingsFor, options);
       const skips = skipProbesLeft(probes, hits);
       if (skips.length === 0) return hits;
       const skipsFor = await lookupFor(skips, true);
-      return matchProbes([...openings, ...skips], (signature) => [...openingsFor(signature), ...skipsFor(signature)]);
+      return matchProbes([...openings, ...skips], (signature) => [...openingsFor(signature), ...skipsFor(signature)], options);
     },
   };
 }

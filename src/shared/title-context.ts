@@ -175,6 +175,12 @@ const AUTHOR_NAMES_AFTER = lazyRegExp(String.raw`^\s+${GIVEN_NAME}\s+\p{Lu}\p{Ll
 /** The next three words after a match. */
 const WORDS_AFTER = lazyRegExp(String.raw`^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?`, 'u');
 
+/** A venue (two capitals, `ICLR`, `NeurIPS`, a year may follow) and how the paper is presented there, right before: iclr.cc's `ICLR Poster <title>`. */
+const PRESENTATION_BEFORE = lazyRegExp(
+  String.raw`(?:^|[^\p{L}\p{N}])\p{Lu}\p{L}*\p{Lu}\p{L}*(?:\s*['’]?\d{2,4})?\s+(?:Poster|Oral|Spotlight|Highlight|Talk)\s*[:|·–—-]?\s*$`,
+  'u',
+);
+
 export function continuesAsTitle(before: string, after: string): boolean {
   const next = WORDS_AFTER().exec(after);
   if (next?.[1] && after[0] !== '\n' && !AUTHOR_INITIALS_AFTER().test(after) && !AUTHOR_NAMES_AFTER().test(after)) {
@@ -187,6 +193,10 @@ export function continuesAsTitle(before: string, after: string): boolean {
       if (FUNCTION_WORDS.has(next[2].toLowerCase()) && next[3] && titleWord(next[3])) return true;
     }
   }
+  // (A venue's label for the talk, `ICLR Poster`, `NeurIPS 2023 Oral`, is not a title's first words.)
+  // Asked of the last 40 characters only: on a long run of letters the venue's two
+  // open-ended parts would be tried at every start.
+  if (PRESENTATION_BEFORE().test(before.slice(-40))) return false;
   const previous = WORD_BEFORE().exec(before);
   // (A bare number is a counter, `Paper 1`, `Week 3`, not a title's first word.)
   if (previous?.[1] && isCapitalised(previous[1]) && !/^\d{1,2}$/u.test(previous[1])) {
@@ -288,6 +298,19 @@ export function namedAsPaper(before: string, after: string): boolean {
   return (THE_BEFORE().test(before) && PAPER_AFTER.test(after)) || CJK_PAPER_AFTER.test(after) || PAPER_REMARK_AFTER.test(after);
 }
 
+/** At the start of a line, the text before it on that line only spaces. */
+const OPENS_LINE = /(?:^|\n)[^\S\n]*$/u;
+
+/**
+ * A title opening its line with `paper` after it, the way a chat or a note is
+ * named (`Pointer Networks paper explained`): called a paper without a `the`.
+ * acceptHit asks it to be written as a title too (`pointer networks paper
+ * notes` could be a topic's).
+ */
+function headsLineAsPaper(before: string, after: string): boolean {
+  return OPENS_LINE.test(before) && PAPER_AFTER.test(after);
+}
+
 /**
  * Arabic's word for a paper before its title, with the prefixes it takes (`لورقة
  * Sliding Windows …`, "for the paper"; `الورقة البحثية`, "the research paper").
@@ -351,7 +374,7 @@ export function quoted(before: string, after: string): boolean {
  * asks a cited or introduced one to be written as a title as well.
  */
 export function mayVouchForWeakTitle(before: string, after: string): boolean {
-  return quoted(before, after) || namedAsPaper(before, after) || introducedAsPaper(before) || citedRightAfter(after);
+  return quoted(before, after) || namedAsPaper(before, after) || headsLineAsPaper(before, after) || introducedAsPaper(before) || citedRightAfter(after);
 }
 
 /**
@@ -471,6 +494,8 @@ export function acceptHit(hit: HitInContext): boolean {
   if (insideUrl(hit.before)) return false;
   // Called a paper by name, however it is cased: `the pointer networks paper`.
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
+  // Opening its line as a paper's name, written as a title: `Pointer Networks paper explained`.
+  if (hit.kind !== 'truncated' && headsLineAsPaper(hit.before, hit.after) && writtenAsTitle(hit.asWritten, hit.title)) return true;
   // Said to be a title (`its title is …`, `titled …`): a full title, however it is cased.
   if (hit.kind === 'full' && saidToBeTitle(hit.before) && !continuesAsTitle(hit.before, hit.after)) return true;
   // A main title that goes on into a subtitle that is not its own names another paper

@@ -38,6 +38,24 @@ export interface ScanHit {
   distinctive: boolean;
 }
 
+export interface MatchOptions {
+  /**
+   * Also take a full title of GLUED_MIN_WORDS words or more whose last word runs
+   * on into the next without a space (`… linear modelsarxiv org`): rendered text
+   * (innerText) has no space where a margin sets a label beside a link apart.
+   * Only for the coarse look: the exact read, which reads margins as spaces,
+   * decides.
+   */
+  gluedEnds?: boolean;
+}
+
+/**
+ * Words a full title needs to be taken glued to the next word: more than its
+ * signature's, which is hashed from its opening words whole (a glued last word
+ * among them would hash differently), and enough not to be another word's start.
+ */
+const GLUED_MIN_WORDS = SIGNATURE_WORDS + 1;
+
 /** A truncated title must keep at least this many words before its ellipsis. */
 export const MIN_TRUNCATED_WORDS = 5;
 /**
@@ -174,16 +192,20 @@ interface Candidate {
  * common case (a whole title, no ellipsis) is one startsWith. Only texts with an
  * ellipsis take the word-by-word path that recognises cut-off titles.
  */
-function compareFast(view: WordView, start: number, entry: KeyEntry, keyWords: () => readonly string[]): Candidate | null {
+function compareFast(view: WordView, start: number, entry: KeyEntry, keyWords: () => readonly string[], gluedEnds = false): Candidate | null {
   const key = entry[0];
   const at = view.charStarts[start] as number;
   const end = at + key.length;
-  if (view.text.startsWith(key, at) && (end === view.text.length || view.text.charCodeAt(end) === 32)) {
+  if (view.text.startsWith(key, at)) {
+    const wordEnds = end === view.text.length || view.text.charCodeAt(end) === 32;
     let words = 1;
     for (let i = key.indexOf(' '); i >= 0; i = key.indexOf(' ', i + 1)) words++;
-    let cutInside = false;
-    for (const cut of view.cuts) if (cut >= start && cut < start + words - 1) cutInside = true;
-    if (!cutInside) return { view, start, end: start + words, entry, truncated: false };
+    const glued = !wordEnds && gluedEnds && entry[3] === KEY_FULL && words >= GLUED_MIN_WORDS;
+    if (wordEnds || glued) {
+      let cutInside = false;
+      for (const cut of view.cuts) if (cut >= start && cut < start + words - 1) cutInside = true;
+      if (!cutInside) return { view, start, end: start + words, entry, truncated: false };
+    }
   }
   return view.cuts.size > 0 ? compare(view, start, entry, keyWords()) : null;
 }
@@ -311,7 +333,7 @@ function oneEditAway(view: WordView, start: number, key: string): boolean {
  * first and never overlapping. A truncated prefix shared by two papers names
  * neither, and is dropped.
  */
-export function matchProbes(probes: readonly Probe[], entriesFor: (signature: number) => readonly KeyEntry[]): ScanHit[] {
+export function matchProbes(probes: readonly Probe[], entriesFor: (signature: number) => readonly KeyEntry[], options: MatchOptions = {}): ScanHit[] {
   const splitKeys = new Map<string, string[]>();
   const wordsOf = (key: string): string[] => {
     let words = splitKeys.get(key);
@@ -338,7 +360,7 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
       // A bucket holds many openings: compare only keys filed under this probe's signature.
       if (entry[5] !== probe.signature) continue;
       // Filed under its skip signature: only a slip in the second or third word is left to find.
-      const candidate = entry[6] === 1 ? withSlip(probe, entry) : (compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0])) ?? withSlip(probe, entry));
+      const candidate = entry[6] === 1 ? withSlip(probe, entry) : (compareFast(probe.view, probe.position, entry, () => wordsOf(entry[0]), options.gluedEnds) ?? withSlip(probe, entry));
       if (candidate) candidates.push(candidate);
     }
   }

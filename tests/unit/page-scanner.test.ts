@@ -29,7 +29,7 @@ function recordingChannel() {
     async scanRendered(payload: RenderedPayload) {
       rendered.push(payload);
       const { units, tokens } = renderedUnits(payload.texts);
-      return ok({ spans: spansOf(match(units), tokens, payload.texts) });
+      return ok({ spans: spansOf(match(units, { gluedEnds: true }), tokens, payload.texts) });
     },
   };
   return { requests, rendered, send, sentTexts: () => requests.flatMap((r) => r.texts), renderedTexts: () => rendered.flatMap((r) => r.texts) };

@@ -16,7 +16,7 @@ function spannedTexts(texts: string[]): [number, string][] {
 
 function flaggedSpans(texts: string[]): [number, string, number][] {
   const { units, tokens } = renderedUnits(texts);
-  const spans = spansOf(matchSeedTitles(units), tokens, texts);
+  const spans = spansOf(matchSeedTitles(units, { gluedEnds: true }), tokens, texts);
   expect(spans.length % SPAN_STRIDE).toBe(0);
   const found: [number, string, number][] = [];
   for (let i = 0; i < spans.length; i += SPAN_STRIDE) {
@@ -45,6 +45,16 @@ describe('scan of rendered text', () => {
       [2, 'Order Matters'],
       [3, 'Order Matters'],
     ]);
+  });
+
+  it('points at a full title whose last word runs into a label beside it, as innerText glues a link to the next span', () => {
+    const ICL = 'What learning algorithm is in-context learning? Investigations with linear models';
+    expect(spannedTexts([`${ICL}arxiv.org`, 'Pointer Networksarxiv.org', 'Sequence to sequence learning with neural networksXY'])).toEqual([
+      [0, `${ICL}arxiv`],
+      [2, 'Sequence to sequence learning with neural networksXY'],
+    ]);
+    // Only where rendered text is read: the exact read finds a glued word no title.
+    expect(matchSeedTitles(renderedUnits([`${ICL}arxiv.org`]).units).filter((hit) => hit.kind === 'full')).toEqual([]);
   });
 
   it('reads hyphenation, TeX and diacritics the way candidates do', () => {

@@ -5,7 +5,7 @@
 import { DEFAULT_SEEDS_DIR, bundleDigests, digestFilesIn } from '../../scripts/digest-files';
 import { bucketize } from '../../src/shared/paper-buckets';
 import type { KeyEntry } from '../../src/shared/title-index';
-import { matchProbes, probeSignatures, type ScanHit } from '../../src/shared/title-scanner';
+import { matchProbes, probeSignatures, type MatchOptions, type ScanHit } from '../../src/shared/title-scanner';
 
 export const seedBundle = bundleDigests(digestFilesIn(DEFAULT_SEEDS_DIR));
 
@@ -17,6 +17,6 @@ for (const entry of bucketize(seedBundle.papers).keyBuckets.flatMap((bucket) => 
 const prefilter = new Set(bySignature.keys());
 
 /** The hits of the seed digest's titles in scan units, as the worker finds them. */
-export function matchSeedTitles(units: Parameters<typeof probeSignatures>[0]): ScanHit[] {
-  return matchProbes(probeSignatures(units, prefilter), (signature) => bySignature.get(signature) ?? []);
+export function matchSeedTitles(units: Parameters<typeof probeSignatures>[0], options?: MatchOptions): ScanHit[] {
+  return matchProbes(probeSignatures(units, prefilter), (signature) => bySignature.get(signature) ?? [], options);
 }

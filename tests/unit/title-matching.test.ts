@@ -679,6 +679,28 @@ describe('citations in prose', () => {
   });
 });
 
+describe('a venue’s label for the talk before a title', () => {
+  it('is not read as the title’s first words', () => {
+    expect(marked('ICLR Poster What learning algorithm is in-context learning? Investigations with linear models', true)).toEqual([ICL]);
+    expect(marked('NeurIPS 2023 Oral: Pointer Networks', true)).toEqual([POINTER]);
+  });
+  it('but a capitalised word that is no such label still is', () => {
+    expect(marked('Graph Poster Pointer Networks for sorting')).toEqual([]);
+  });
+});
+
+describe('a title opening its line as a paper’s name', () => {
+  it('is marked written as a title, with `paper` after it', () => {
+    expect(marked('Pointer Networks paper explained')).toEqual([POINTER]);
+    expect(marked('Order Matters paper notes')).toEqual(['Order Matters: Sequence to sequence for sets']);
+  });
+  it('is not marked in lower case, inside a sentence, or before a paper track', () => {
+    expect(marked('pointer networks paper explained')).toEqual([]);
+    expect(marked('we read the code, Pointer Networks paper aside')).toEqual([]);
+    expect(marked('Pointer Networks paper track opens')).toEqual([]);
+  });
+});
+
 describe('a distinctive title in sentence case in prose', () => {
   const GENERAL = 'General-Purpose In-Context Learning by Meta-Learning Transformers';
   it('is marked when its first word is capitalised, whatever follows', () => {
