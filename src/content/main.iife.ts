@@ -18,7 +18,7 @@ import { isDigestNotice, isSavedNotice, isSettingsNotice, isTabRequest, type Pag
 import { DEFAULT_SETTINGS, isActiveOn, type Settings } from '../shared/settings';
 import type * as ExactModule from './exact';
 import type { HoverIntent } from './hover-intent';
-import { MARK_ATTRIBUTE, MARK_SELECTOR, setMarkStyle } from './marks';
+import { MARK_ATTRIBUTE, MARK_SELECTOR, partsOf, setMarkStyle } from './marks';
 import { startPageScanner, type PageScanner } from './page-scanner';
 
 /** The hover card module, built by the second Vite pass (vite.config.ts, CARD_MODULE_PATH). */
@@ -116,10 +116,13 @@ function reveal(id: string): boolean {
   if (!mark) return false;
   mark.scrollIntoView({ block: 'center' });
   mark.setAttribute(REVEALED_ATTRIBUTE, '');
-  mark.animate?.(
-    [{ outline: '3px solid #f59e0b', outlineOffset: '2px' }, { outline: '3px solid rgba(245, 158, 11, 0)', outlineOffset: '2px' }],
-    { duration: REVEAL_MS, easing: 'ease-in' },
-  );
+  // A title marked over several elements is outlined in all its pieces.
+  for (const piece of [mark, ...partsOf(mark)]) {
+    piece.animate?.(
+      [{ outline: '3px solid #f59e0b', outlineOffset: '2px' }, { outline: '3px solid rgba(245, 158, 11, 0)', outlineOffset: '2px' }],
+      { duration: REVEAL_MS, easing: 'ease-in' },
+    );
+  }
   setTimeout(() => mark.removeAttribute(REVEALED_ATTRIBUTE), REVEAL_MS);
   return true;
 }

@@ -34,6 +34,12 @@ export const PART_ATTRIBUTE = 'data-paperpeek-part';
 /** A mark or a part of one: what the pointer or the caret may be on. */
 export const MARK_OR_PART_SELECTOR = `${MARK_SELECTOR}, [${PART_ATTRIBUTE}]`;
 let occurrences = 0;
+/**
+ * Told apart from another script instance's numbers (one injected again after an
+ * update, while the old one's marks are still going) and from marked markup a
+ * page copied.
+ */
+const INSTANCE = Math.random().toString(36).slice(2, 8);
 /** Set when we made an adopted element focusable, so cleanup takes the tabindex back. */
 const FOCUSABLE_ATTRIBUTE = 'data-paperpeek-focusable';
 const NATIVELY_FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
@@ -77,11 +83,35 @@ export function markOf(target: EventTarget | null): Element | null {
   return root.querySelector(`[${OCCURRENCE_ATTRIBUTE}="${CSS.escape(part)}"]`);
 }
 
+/**
+ * Unwraps the parts around `node` (in the element that holds it, up to its
+ * block) whose mark is gone: the page re-rendered the element the mark was in
+ * (`em.textContent = …`) and left the rest. A part without its mark opens no
+ * card and would keep the title from being marked again.
+ */
+function dropOrphanedParts(node: Node): void {
+  const element = node instanceof Element ? node : node.parentElement;
+  const scope = element ? (blockOf(element) ?? element) : null;
+  if (!scope) return;
+  for (const part of scope.querySelectorAll(`[${PART_ATTRIBUTE}]`)) {
+    if (markOf(part) !== null) continue;
+    const parent = part.parentNode;
+    if (!parent) continue;
+    while (part.firstChild) parent.insertBefore(part.firstChild, part);
+    parent.removeChild(part);
+  }
+}
+
+/** The other pieces of a title marked over several text nodes, in page order; none for a mark of one piece. */
+export function partsOf(mark: Element): Element[] {
+  const occurrence = mark.getAttribute(OCCURRENCE_ATTRIBUTE);
+  if (occurrence == null) return [];
+  return [...(mark.getRootNode() as Document | ShadowRoot).querySelectorAll(`[${PART_ATTRIBUTE}="${CSS.escape(occurrence)}"]`)];
+}
+
 /** The text a mark stands for: its own, or from its start to the end of its last part. */
 export function markedText(mark: Element): string {
-  const occurrence = mark.getAttribute(OCCURRENCE_ATTRIBUTE);
-  if (occurrence == null) return mark.textContent ?? '';
-  const parts = (mark.getRootNode() as Document | ShadowRoot).querySelectorAll(`[${PART_ATTRIBUTE}="${CSS.escape(occurrence)}"]`);
+  const parts = partsOf(mark);
   const last = parts[parts.length - 1];
   if (!last) return mark.textContent ?? '';
   const range = document.createRange();
@@ -172,12 +202,13 @@ export function isVisible(element: Element): boolean {
 /** Marks `range` (or `element`, when the match is its whole text) with the paper id; null when it cannot. */
 export function placeMark(range: Range, element: Element | null, id: string): Element | null {
   if (element) {
-    if (isInsideMark(element) || element.querySelector(MARK_SELECTOR)) return null;
+    if (isInsideMark(element) || element.querySelector(MARK_OR_PART_SELECTOR)) return null;
     element.setAttribute(MARK_ATTRIBUTE, id);
     element.setAttribute(ADOPTED_ATTRIBUTE, '');
     announce(element, element);
     return element;
   }
+  dropOrphanedParts(range.commonAncestorContainer);
   if (isInsideMark(range.startContainer) || isInsideMark(range.endContainer)) return null;
   const mark = createMark(range.startContainer.parentElement);
   mark.setAttribute(MARK_ATTRIBUTE, id);
@@ -226,7 +257,7 @@ function wrapPieces(range: Range, mark: Element): Element | null {
     from: node === range.startContainer ? range.startOffset : 0,
     to: node === range.endContainer ? range.endOffset : node.data.length,
   }));
-  const occurrence = String(++occurrences);
+  const occurrence = `${INSTANCE}-${++occurrences}`;
   if (spans.length > 1) mark.setAttribute(OCCURRENCE_ATTRIBUTE, occurrence);
   spans.forEach(({ node, from, to }, index) => {
     // The page's text node stays where it is, keeping the text before the piece;

@@ -308,8 +308,10 @@ const OPENS_LINE = /(?:^|\n)[^\S\n]*$/u;
  * notes` could be a topic's).
  */
 function headsLineAsPaper(before: string, after: string): boolean {
-  return OPENS_LINE.test(before) && PAPER_AFTER.test(after);
+  return OPENS_LINE.test(before) && PAPER_AFTER.test(after) && !TOPIC_PAPERS_AFTER.test(after);
 }
+/** Papers on a topic, not one paper: `Relational Deep Learning paper list`, `… paper reading group`. */
+const TOPIC_PAPERS_AFTER = /^\s+(?:paper|preprint)s?\s+(?:lists?|reading|group|club|collection|roundup|digest|tracker|repo)\b/iu;
 
 /**
  * Arabic's word for a paper before its title, with the prefixes it takes (`لورقة
@@ -494,8 +496,6 @@ export function acceptHit(hit: HitInContext): boolean {
   if (insideUrl(hit.before)) return false;
   // Called a paper by name, however it is cased: `the pointer networks paper`.
   if (hit.kind !== 'truncated' && namedAsPaper(hit.before, hit.after)) return true;
-  // Opening its line as a paper's name, written as a title: `Pointer Networks paper explained`.
-  if (hit.kind !== 'truncated' && headsLineAsPaper(hit.before, hit.after) && writtenAsTitle(hit.asWritten, hit.title)) return true;
   // Said to be a title (`its title is …`, `titled …`): a full title, however it is cased.
   if (hit.kind === 'full' && saidToBeTitle(hit.before) && !continuesAsTitle(hit.before, hit.after)) return true;
   // A main title that goes on into a subtitle that is not its own names another paper
@@ -509,6 +509,8 @@ export function acceptHit(hit: HitInContext): boolean {
   if (!hit.distinctive && namesTopic(hit)) return false;
   // A course number beside a generic or short title: a catalogue's course (`CS 246R: Relational Deep Learning`).
   if ((!hit.distinctive || hit.kind !== 'full') && namesCourse(hit.before, hit.after)) return false;
+  // Opening its line as a paper's name, written as a title: `Pointer Networks paper explained`.
+  if (hit.kind !== 'truncated' && headsLineAsPaper(hit.before, hit.after) && writtenAsTitle(hit.asWritten, hit.title)) return true;
   const alone = () =>
     hit.wholeElement ||
     standsAlone(hit.before, hit.after) ||

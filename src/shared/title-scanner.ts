@@ -185,6 +185,8 @@ interface Candidate {
   truncated: boolean;
   /** Matched with one mistyped word (compareWithSlip). */
   slip?: boolean;
+  /** Its last word runs into the next (MatchOptions.gluedEnds). */
+  glued?: boolean;
 }
 
 /**
@@ -204,7 +206,7 @@ function compareFast(view: WordView, start: number, entry: KeyEntry, keyWords: (
     if (wordEnds || glued) {
       let cutInside = false;
       for (const cut of view.cuts) if (cut >= start && cut < start + words - 1) cutInside = true;
-      if (!cutInside) return { view, start, end: start + words, entry, truncated: false };
+      if (!cutInside) return glued ? { view, start, end: start + words, entry, truncated: false, glued } : { view, start, end: start + words, entry, truncated: false };
     }
   }
   return view.cuts.size > 0 ? compare(view, start, entry, keyWords()) : null;
@@ -368,10 +370,10 @@ export function matchProbes(probes: readonly Probe[], entriesFor: (signature: nu
   const span = (c: Candidate) => (c.view.to[c.end - 1] as number) - (c.view.from[c.start] as number);
   // At equal span a full title beats another paper's main-title alias (an imported
   // paper whose title is a bundled paper's main title names the imported paper).
-  // A title spelt exactly beats one read with a slip.
-  candidates.sort(
-    (a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated) || Number(a.slip === true) - Number(b.slip === true) || a.entry[3] - b.entry[3],
-  );
+  // A title spelt exactly beats one read with a slip, or one whose last word runs on
+  // (`… neural networks` is not the `… neural network` glued to an `s`).
+  const inexact = (c: Candidate) => Number(c.slip === true || c.glued === true);
+  candidates.sort((a, b) => span(b) - span(a) || Number(a.truncated) - Number(b.truncated) || inexact(a) - inexact(b) || a.entry[3] - b.entry[3]);
   const taken: ScanHit[] = [];
   // Overlap checks stay within one text, and rivals are found by place, so a
   // hostile request full of titles costs linear time, not quadratic.

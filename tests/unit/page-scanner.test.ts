@@ -152,6 +152,20 @@ describe('page scanner', () => {
     expect(document.body.textContent).toBe(before.replace(' NeurIPS.', ''));
   });
 
+  it('marks a title again when the page re-rendered the element holding its mark and left a part behind', async () => {
+    document.body.innerHTML = `<ol><li>Vinyals, O. (2015). <em id="first">Pointer</em> <b>Networks</b>. NeurIPS.</li></ol>`;
+    const before = document.body.textContent;
+    scanner = start(recordingChannel().send);
+    await scanner.idle();
+    expect(document.querySelectorAll('[data-paperpeek-part]')).toHaveLength(1);
+    document.getElementById('first')!.textContent = 'Pointer'; // React sets an element's text this way
+    await frames();
+    await scanner.idle();
+    expect(marks()).toEqual([[idOf('Pointer Networks'), 'Pointer Networks']]);
+    expect(document.querySelectorAll('[data-paperpeek-part]')).toHaveLength(1);
+    expect(document.body.textContent).toBe(before);
+  });
+
   it("reads a code listing's rows as the lines of one text, and marks a title wrapped over two on its first line", async () => {
     const HYPER = 'Continual Learning with Dependency Preserving Hypernetworks';
     // GitHub's file view of a .bbl: one row per line, the code cell `white-space: pre`.

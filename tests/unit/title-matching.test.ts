@@ -698,6 +698,8 @@ describe('a title opening its line as a paper’s name', () => {
     expect(marked('pointer networks paper explained')).toEqual([]);
     expect(marked('we read the code, Pointer Networks paper aside')).toEqual([]);
     expect(marked('Pointer Networks paper track opens')).toEqual([]);
+    expect(marked('Relational Deep Learning paper list')).toEqual([]);
+    expect(marked('Pointer Networks paper reading group')).toEqual([]);
   });
 });
 
