@@ -12,7 +12,7 @@ import { MAX_SCAN_MARKERS, MAX_SCAN_UNITS, type ScanPayload } from '../shared/pr
 import type { ScanHit } from '../shared/title-scanner';
 import { acceptHit, namesInFull } from '../shared/title-context';
 import { candidatesOf, matchWords, tokensOf, type Candidate } from './candidates';
-import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, shownInShadowHostAfter, sidesInTitleElement, styleShadowRoot, wholeElementOf } from './marks';
+import { MARK_SELECTOR, isVisible, placeMark, rangeOf, removeMarks, shownInShadowHostAfter, sidesInTitleElement, styleShadowRoot, takeBackSplitText, wholeElementOf } from './marks';
 import { BlockWalker, codeListingOf, textNow, type TextBlock } from './page-text';
 
 /**
@@ -77,6 +77,12 @@ export interface ExactReader {
   /** Takes every mark away. */
   stop(roots: readonly (Document | ShadowRoot)[]): void;
   isOurMark(element: Element): boolean;
+  /**
+   * The page wrote or removed a text node a mark was cut from: takes back what
+   * was split off it (marks.ts takeBackSplitText, whose record lives in this
+   * module's copy of marks.ts). True when anything went.
+   */
+  takeBackSplitText(node: Node): boolean;
 }
 
 interface Accepted {
@@ -352,5 +358,6 @@ export function createExactReader(deps: ExactReaderDeps): ExactReader {
       for (const root of roots) removeMarks(root);
     },
     isOurMark: (element) => placedMarks.has(element),
+    takeBackSplitText,
   };
 }

@@ -93,13 +93,7 @@ function dropOrphanedParts(node: Node): void {
   const element = node instanceof Element ? node : node.parentElement;
   const scope = element ? (blockOf(element) ?? element) : null;
   if (!scope) return;
-  for (const part of scope.querySelectorAll(`[${PART_ATTRIBUTE}]`)) {
-    if (markOf(part) !== null) continue;
-    const parent = part.parentNode;
-    if (!parent) continue;
-    while (part.firstChild) parent.insertBefore(part.firstChild, part);
-    parent.removeChild(part);
-  }
+  for (const part of scope.querySelectorAll(`[${PART_ATTRIBUTE}]`)) if (markOf(part) === null) unwrap(part);
 }
 
 /** The other pieces of a title marked over several text nodes, in page order; none for a mark of one piece. */
@@ -213,10 +207,7 @@ export function placeMark(range: Range, element: Element | null, id: string): El
   const mark = createMark(range.startContainer.parentElement);
   mark.setAttribute(MARK_ATTRIBUTE, id);
   announce(mark, range.startContainer.parentElement);
-  if (range.startContainer === range.endContainer) {
-    range.surroundContents(mark);
-    return mark;
-  }
+  if (range.startContainer === range.endContainer) return wrapPieces(range, mark);
   keepToFirstCell(range);
   if (range.collapsed) return null;
   // The title spans inline elements (`<em>Pointer</em> Networks`). An element the
@@ -261,8 +252,9 @@ function wrapPieces(range: Range, mark: Element): Element | null {
   if (spans.length > 1) mark.setAttribute(OCCURRENCE_ATTRIBUTE, occurrence);
   spans.forEach(({ node, from, to }, index) => {
     // The page's text node stays where it is, keeping the text before the piece;
-    // the piece and the text after it are new nodes (as surroundContents does it).
-    if (to < node.data.length) node.splitText(to);
+    // the piece and the text after it are new nodes, remembered as split from it.
+    const split = splitOff.get(node) ?? [];
+    if (to < node.data.length) split.push(node.splitText(to));
     const piece = document.createTextNode(node.data.slice(from));
     node.deleteData(from, node.data.length - from);
     let wrapper = mark;
@@ -272,8 +264,51 @@ function wrapPieces(range: Range, mark: Element): Element | null {
     }
     wrapper.appendChild(piece);
     node.parentNode?.insertBefore(wrapper, node.nextSibling);
+    split.push(wrapper);
+    splitOff.set(node, split);
   });
   return mark;
+}
+
+/**
+ * For each page text node a mark was cut from, the nodes made of its text: our
+ * wrappers and the text after them. The page still owns only the first node and
+ * may set its text or remove it (React does both), not knowing the rest.
+ */
+const splitOff = new WeakMap<Text, Node[]>();
+
+/**
+ * The page set the text of `node`, or removed it, after a mark was cut from it:
+ * what was split off holds its old text and goes, so the page shows only what
+ * it wrote (or nothing). Its title is marked again when the block is read again.
+ * True when anything went.
+ */
+export function takeBackSplitText(node: Node): boolean {
+  if (!(node instanceof Text)) return false;
+  const split = splitOff.get(node);
+  if (!split) return false;
+  splitOff.delete(node);
+  for (const made of split) {
+    // The title's other pieces, cut from text the page did not touch, keep their text unmarked.
+    if (made instanceof Element) for (const piece of piecesWith(made)) if (piece !== made) unwrap(piece);
+    // (A text split off may have had a mark cut from it in turn.)
+    takeBackSplitText(made);
+    made.parentNode?.removeChild(made);
+  }
+  return true;
+}
+
+/** Every piece of the occurrence `piece` belongs to: its mark, then its parts. */
+function piecesWith(piece: Element): Element[] {
+  const mark = piece.hasAttribute(PART_ATTRIBUTE) ? markOf(piece) : piece;
+  return mark ? [mark, ...partsOf(mark)] : [piece];
+}
+
+function unwrap(element: Element): void {
+  const parent = element.parentNode;
+  if (!parent) return;
+  while (element.firstChild) parent.insertBefore(element.firstChild, element);
+  parent.removeChild(element);
 }
 
 /** Whether `node` lies in an element (below `stop`) whose text is not read as prose: a style sheet, a script, an editable field. */

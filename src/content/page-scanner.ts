@@ -521,6 +521,8 @@ export function startPageScanner(
     forgetChildCounts();
     for (const record of records) {
       if (record.type === 'characterData') {
+        // The page wrote a text node a mark was cut from: the old text split off it goes.
+        exact?.takeBackSplitText(record.target);
         dirtyNodes.add(record.target);
         continue;
       }
@@ -528,6 +530,8 @@ export function startPageScanner(
         if (record.target instanceof Element) restyled.add(record.target);
         continue;
       }
+      // A text node a mark was cut from, removed: so goes what was split off it.
+      for (const node of record.removedNodes) if (exact?.takeBackSplitText(node) === true && record.target.isConnected) dirtyNodes.add(record.target);
       for (const node of record.addedNodes) {
         if (isMarkElement(node)) continue; // ours
         addedNodes++;

@@ -25,6 +25,7 @@ const SEQ2SEQ = 'Sequence to Sequence Learning with Neural Networks';
 const DMA = 'Deep Model Assembling';
 const E2LLM = 'E^2-LLM: Efficient and Extreme Length Extension of Large Language Models';
 const TOOLLESS = 'Symbolic Discovery of Optimization Algorithms';
+const ORDER = 'Order Matters: Sequence to sequence for sets';
 
 /** Every mark on the page, open shadow roots included, as [paper id, text] in document order. */
 async function marks(page: Page): Promise<[string, string][]> {
@@ -231,7 +232,7 @@ const BIG_PAGE = (() => {
  * keeps the nodes it created and later takes each out of the parent it put it in
  * (removeChild throws when a node has moved: facebook/react#11538).
  */
-const FRAMEWORK_PAGE = `<!doctype html><title>Framework</title><ol id="refs"></ol><script>
+const FRAMEWORK_PAGE = `<!doctype html><title>Framework</title><ol id="refs"></ol><ul><li id="plain"></li></ul><script>
 const list = document.getElementById('refs');
 let rendered = [];
 window.renderErrors = [];
@@ -254,7 +255,12 @@ window.render = (title) => {
   list.append(item);
   rendered.push([list, item]);
 };
+// What a framework does to a text it rendered: sets it, or takes it out, by the node it holds.
+window.setFirstWord = (word) => { rendered.find(([parent]) => parent.localName === 'em')[1].nodeValue = word; };
+const plain = document.createTextNode('Vinyals, O., Bengio, S., & Kudlur, M. (2016). Order Matters: Sequence to sequence for sets. ICLR.');
+window.removePlain = () => plain.parentNode.removeChild(plain);
 render(${JSON.stringify(POINTER)});
+document.getElementById('plain').append(plain);
 </script>`;
 
 describe('title spotting in Chromium', () => {
@@ -289,12 +295,39 @@ describe('title spotting in Chromium', () => {
   it('marks a title over several elements without moving the nodes a framework rendered, so its re-render still works', async () => {
     const page = await session.context.newPage();
     await page.goto(`${server.origin}/framework`);
-    expect(await waitForMarkCount(page, 1, 'the title over an <em> and a <b>')).toEqual([[idOf(POINTER), POINTER]]);
+    expect((await waitForMarkCount(page, 2, 'the title over an <em> and a <b>, and the one in a text node'))[0]).toEqual([idOf(POINTER), POINTER]);
     expect(await page.locator('[data-paperpeek-part]').count()).toBe(1);
     await page.evaluate((title) => (window as unknown as { render(title: string): void }).render(title), SEQ2SEQ);
     expect(await page.evaluate(() => (window as unknown as { renderErrors: string[] }).renderErrors)).toEqual([]);
-    expect(await waitForMarkCount(page, 1, 'the re-rendered title')).toEqual([[idOf(SEQ2SEQ), SEQ2SEQ]]);
+    expect((await waitForMarkCount(page, 2, 'the re-rendered title'))[0]).toEqual([idOf(SEQ2SEQ), SEQ2SEQ]);
     expect(await page.locator('#refs li').count()).toBe(1);
+    await page.close();
+  });
+
+  it('takes back the text split off for a mark when the page sets the text node it came from, and marks the title again', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/framework`);
+    await waitForMarkCount(page, 2, 'the title over an <em> and a <b>, and the one in a text node');
+    const text = () => page.evaluate(() => document.getElementById('refs')!.textContent);
+    // The mark's first piece was cut from the <em>'s text node: the page rewrites that node.
+    await page.evaluate(() => (window as unknown as { setFirstWord(word: string): void }).setFirstWord('Graph'));
+    expect(await text()).toBe('Vinyals, O. (2015). Graph Networks. NeurIPS.');
+    expect((await settledMarks(page, 800)).map(([id]) => id)).toEqual([idOf(ORDER)]);
+    expect(await page.locator('[data-paperpeek-part]').count()).toBe(0);
+    await page.evaluate(() => (window as unknown as { setFirstWord(word: string): void }).setFirstWord('Pointer'));
+    expect((await waitForMarkCount(page, 2, 'the title marked again'))[0]).toEqual([idOf(POINTER), POINTER]);
+    expect(await text()).toBe('Vinyals, O. (2015). Pointer Networks. NeurIPS.');
+    await page.close();
+  });
+
+  it('takes back the text split off a removed text node, so what the page removed is gone', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/framework`);
+    // One text node, the title cut out of its middle: a mark, then the rest split off.
+    await waitFor(() => page.locator('#plain [data-paperpeek-id]').count().then((n) => n === 1), 'the title in one text node');
+    await page.evaluate(() => (window as unknown as { removePlain(): void }).removePlain());
+    expect(await page.evaluate(() => document.getElementById('plain')!.textContent)).toBe('');
+    expect(await page.locator('#plain paperpeek-mark').count()).toBe(0);
     await page.close();
   });
 
