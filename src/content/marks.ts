@@ -231,7 +231,8 @@ export function placeMark(range: Range, element: Element | null, id: string): El
  */
 function wrapPieces(range: Range, mark: Element): Element | null {
   const ancestor = range.commonAncestorContainer;
-  const pieces: Text[] = [];
+  // Where each piece starts and ends, all taken before any text node is split.
+  const spans: { node: Text; from: number; to: number }[] = [];
   const walker = document.createTreeWalker(ancestor, NodeFilter.SHOW_TEXT);
   for (let node = walker.currentNode instanceof Text ? walker.currentNode : walker.nextNode(); node; node = walker.nextNode()) {
     if (!(node instanceof Text) || !range.intersectsNode(node)) continue;
@@ -239,15 +240,9 @@ function wrapPieces(range: Range, mark: Element): Element | null {
     const to = node === range.endContainer ? range.endOffset : node.data.length;
     if (!/\S/.test(node.data.slice(from, to)) || underSkipped(node, ancestor)) continue;
     if (isInsideMark(node)) return null;
-    pieces.push(node);
+    spans.push({ node, from, to });
   }
-  if (pieces.length === 0) return null;
-  // Where each piece starts and ends, taken before any text node is split.
-  const spans = pieces.map((node) => ({
-    node,
-    from: node === range.startContainer ? range.startOffset : 0,
-    to: node === range.endContainer ? range.endOffset : node.data.length,
-  }));
+  if (spans.length === 0) return null;
   const occurrence = `${INSTANCE}-${++occurrences}`;
   if (spans.length > 1) mark.setAttribute(OCCURRENCE_ATTRIBUTE, occurrence);
   spans.forEach(({ node, from, to }, index) => {
@@ -381,12 +376,8 @@ function announce(element: Element, place: Element | null): void {
 /** Removes every mark this script placed under `root`, restoring the page's own elements. */
 export function removeMarks(root: ParentNode): void {
   for (const element of root.querySelectorAll(MARK_OR_PART_SELECTOR)) {
-    if (isOurMark(element)) {
-      const parent = element.parentNode;
-      if (!parent) continue;
-      while (element.firstChild) parent.insertBefore(element.firstChild, element);
-      parent.removeChild(element);
-    } else if (element.hasAttribute(ADOPTED_ATTRIBUTE)) {
+    if (isOurMark(element)) unwrap(element);
+    else if (element.hasAttribute(ADOPTED_ATTRIBUTE)) {
       for (const name of [MARK_ATTRIBUTE, ADOPTED_ATTRIBUTE, 'aria-haspopup']) element.removeAttribute(name);
       if (element.hasAttribute(FOCUSABLE_ATTRIBUTE)) {
         element.removeAttribute('tabindex');

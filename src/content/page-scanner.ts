@@ -531,7 +531,8 @@ export function startPageScanner(
         continue;
       }
       // A text node a mark was cut from, removed: so goes what was split off it.
-      for (const node of record.removedNodes) if (exact?.takeBackSplitText(node) === true && record.target.isConnected) dirtyNodes.add(record.target);
+      // (Before the exact half is loaded no mark was cut from anything.)
+      if (exact) for (const node of record.removedNodes) if (exact.takeBackSplitText(node) && record.target.isConnected) dirtyNodes.add(record.target);
       for (const node of record.addedNodes) {
         if (isMarkElement(node)) continue; // ours
         addedNodes++;

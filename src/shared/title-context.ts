@@ -175,9 +175,11 @@ const AUTHOR_NAMES_AFTER = lazyRegExp(String.raw`^\s+${GIVEN_NAME}\s+\p{Lu}\p{Ll
 /** The next three words after a match. */
 const WORDS_AFTER = lazyRegExp(String.raw`^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?(?:\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*))?`, 'u');
 
-/** A venue (two capitals, `ICLR`, `NeurIPS`, a year may follow) and how the paper is presented there, right before: iclr.cc's `ICLR Poster <title>`. */
+/** A venue's name: two capitals at least, `ICLR`, `NeurIPS`, `CoLLAs` (not `Summer`). */
+const VENUE = String.raw`\p{Lu}\p{L}*\p{Lu}\p{L}*`;
+/** A venue (a year may follow) and how the paper is presented there, right before: iclr.cc's `ICLR Poster <title>`. */
 const PRESENTATION_BEFORE = lazyRegExp(
-  String.raw`(?:^|[^\p{L}\p{N}])\p{Lu}\p{L}*\p{Lu}\p{L}*(?:\s*['’]?\d{2,4})?\s+(?:Poster|Oral|Spotlight|Highlight|Talk)\s*[:|·–—-]?\s*$`,
+  String.raw`(?:^|[^\p{L}\p{N}])${VENUE}(?:\s*['’]?\d{2,4})?\s+(?:Poster|Oral|Spotlight|Highlight|Talk)\s*[:|·–—-]?\s*$`,
   'u',
 );
 
@@ -243,7 +245,7 @@ const NAME = "\\p{Lu}(?:['’]\\p{Lu})?\\p{Ll}+(?:(?:[-'’]\\p{Lu}?|\\p{Lu})\\p
  * 2023`; not `, Summer 2024`). A venue may carry a two-digit year (`(Li,
  * Yosinski — ICLR '16)`): a name with two capitals, so `(Summer '24)` is not one.
  */
-const VENUE_SHORT_YEAR = String.raw`\p{Lu}\p{L}*\p{Lu}\p{L}*\s*['’]\d{2}`;
+const VENUE_SHORT_YEAR = String.raw`${VENUE}\s*['’]\d{2}`;
 const NUMBERED_OR_DATED = new RegExp(
   String.raw`^\s*(?:\([^()]{0,80}\b(?:(?:19|20)\d{2}[a-z]?|${VENUE_SHORT_YEAR})\)|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])`,
   'u',
@@ -273,7 +275,7 @@ export function citedRightAfter(after: string): boolean {
  * …`, `the NeurIPS …` (not any adjective: `the recurrent Pointer Networks
  * paper` may name a longer title).
  */
-const THE_BEFORE = lazyRegExp(String.raw`(?:^|[^\p{L}\p{N}])[Tt]he\s+(?:(?:original|first|famous|seminal|classic|well-known|influential|landmark|same|(?:19|20)\d{2}|\p{Lu}[\p{L}]*\p{Lu}\p{L}*(?:['’]?\d{2,4})?)\s+){0,2}$`, 'u');
+const THE_BEFORE = lazyRegExp(String.raw`(?:^|[^\p{L}\p{N}])[Tt]he\s+(?:(?:original|first|famous|seminal|classic|well-known|influential|landmark|same|(?:19|20)\d{2}|${VENUE}(?:['’]?\d{2,4})?)\s+){0,2}$`, 'u');
 /** Not where `paper` is a verb or names a venue's part: `paper over`, `the … paper track`. */
 const PAPER_AFTER = /^\s+(?:paper|preprint)\b(?!\s+(?:over|track|session|deadline|award|submissions?)\b)/iu;
 /** Chinese, Japanese and Korean put the word for paper right after the title: `… 论文复现`, `… の論文`, `… 논문`, `… 那篇` (that paper). */

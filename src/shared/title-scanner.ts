@@ -206,7 +206,7 @@ function compareFast(view: WordView, start: number, entry: KeyEntry, keyWords: (
     if (wordEnds || glued) {
       let cutInside = false;
       for (const cut of view.cuts) if (cut >= start && cut < start + words - 1) cutInside = true;
-      if (!cutInside) return glued ? { view, start, end: start + words, entry, truncated: false, glued } : { view, start, end: start + words, entry, truncated: false };
+      if (!cutInside) return { view, start, end: start + words, entry, truncated: false, glued };
     }
   }
   return view.cuts.size > 0 ? compare(view, start, entry, keyWords()) : null;
